@@ -1,0 +1,57 @@
+# Switchyard — the two commands a newcomer needs are `make run` and `make test`.
+# Every target installs what it needs with apt-get when it is missing (Debian), so a clean
+# clone on a fresh machine works without any step done by hand.
+
+SWIFT       ?= swift
+CONFIG      ?= config.yaml
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BUILD_FLAGS ?=
+DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release run test check clean install bench help
+
+all: build
+
+help:
+	@echo "make run      build and start switchyard on $(CONFIG) in front of two demo upstreams"
+	@echo "make test     build and run every test (unit and end-to-end)"
+	@echo "make check    validate $(CONFIG) (switchyard check)"
+	@echo "make release  optimised build in .build/release"
+	@echo "make install  install binary, systemd units and example config (PREFIX, DESTDIR)"
+
+# Install the system packages the build links against, only those that are missing.
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+check: build
+	.build/debug/switchyard check --config $(CONFIG)
+
+# Start two demo upstreams and the proxy in front of them; Ctrl-C stops all three.
+run: release
+	@./scripts/run-demo.sh $(CONFIG)
+
+test: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS)
+
+install: release
+	install -D -m 0755 .build/release/switchyard $(DESTDIR)$(PREFIX)/bin/switchyard
+	install -D -m 0755 .build/release/switchyard-echo $(DESTDIR)$(PREFIX)/bin/switchyard-echo
+	install -D -m 0644 systemd/switchyard.service $(DESTDIR)/etc/systemd/system/switchyard.service
+	install -D -m 0644 systemd/switchyard.socket $(DESTDIR)/etc/systemd/system/switchyard.socket
+	[ -e $(DESTDIR)/etc/switchyard/config.yaml ] || install -D -m 0644 config.yaml $(DESTDIR)/etc/switchyard/config.yaml
+
+clean:
+	rm -rf .build

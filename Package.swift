@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Switchyard: a reverse-proxy load balancer for Linux.
+// No Swift package dependencies: the toolchain, libyaml and libcurl only.
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .executable(name: "switchyard-echo", targets: ["switchyard-echo"]),
+    ],
+    targets: [
+        // C: epoll/eventfd/timerfd/signalfd headers and the GNU calls Swift cannot import.
+        .target(name: "CLinuxShims"),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // The functional core: pure Swift, standard library only, no syscalls.
+        .target(name: "SwitchyardCore"),
+
+        // The imperative shell: reactor, sockets, pools, health checks, admin, reload.
+        .target(name: "SwitchyardServer", dependencies: ["SwitchyardCore", "CLinuxShims", "CYAML", "CCurl"]),
+
+        .executableTarget(name: "switchyard", dependencies: ["SwitchyardServer", "SwitchyardCore"]),
+        .executableTarget(name: "switchyard-echo", dependencies: ["SwitchyardServer", "SwitchyardCore"]),
+
+        .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"],
+                    resources: []),
+        .testTarget(name: "SwitchyardServerTests", dependencies: ["SwitchyardServer", "SwitchyardCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

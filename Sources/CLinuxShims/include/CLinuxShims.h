@@ -1,0 +1,34 @@
+#ifndef SWITCHYARD_CLINUXSHIMS_H
+#define SWITCHYARD_CLINUXSHIMS_H
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <sys/signalfd.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+
+// Plain integer constants: Glibc imports some of these as structs or enums.
+static const uint32_t SY_EPOLLIN = EPOLLIN;
+static const uint32_t SY_EPOLLOUT = EPOLLOUT;
+static const uint32_t SY_EPOLLERR = EPOLLERR;
+static const uint32_t SY_EPOLLHUP = EPOLLHUP;
+static const uint32_t SY_EPOLLRDHUP = EPOLLRDHUP;
+static const int SY_SOCK_NONBLOCK = SOCK_NONBLOCK;
+static const int SY_SOCK_CLOEXEC = SOCK_CLOEXEC;
+static const int SY_SOCK_STREAM = SOCK_STREAM;
+static const int SY_SOCK_DGRAM = SOCK_DGRAM;
+static const int SY_EFD_NONBLOCK = EFD_NONBLOCK;
+static const int SY_EFD_CLOEXEC = EFD_CLOEXEC;
+static const int SY_TFD_NONBLOCK = TFD_NONBLOCK;
+static const int SY_TFD_CLOEXEC = TFD_CLOEXEC;
+
+/// accept4(2) with SOCK_NONBLOCK|SOCK_CLOEXEC; a GNU extension Swift cannot see.
+int sy_accept4(int fd, struct sockaddr *addr, socklen_t *len);
+/// memmem(3), a GNU extension.
+void *sy_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+#endif

@@ -1,0 +1,28 @@
+/// The phase of an instance's circuit breaker, as suppliers and `/stats` see it.
+public enum BreakerPhase: String, Sendable, Equatable {
+    case closed
+    case open
+    case halfOpen = "half_open"
+}
+
+/// What active health checks last concluded about an instance. `unknown` until the first round
+/// ends, or when the service has no `health_check`; `unknown` counts as available.
+public enum HealthVerdict: String, Sendable, Equatable {
+    case unknown
+    case healthy
+    case unhealthy
+}
+
+/// The read-only view of one instance that suppliers decide on.
+public struct InstanceStatus: Sendable, Equatable {
+    public var breaker: BreakerPhase
+    /// Probes a half-open breaker still admits now; ignored in other phases.
+    public var probesAvailable: Int
+    public var health: HealthVerdict
+    public init(breaker: BreakerPhase = .closed, probesAvailable: Int = 0, health: HealthVerdict = .unknown) {
+        self.breaker = breaker
+        self.probesAvailable = probesAvailable
+        self.health = health
+    }
+    public static let available = InstanceStatus()
+}

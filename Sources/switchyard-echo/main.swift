@@ -1,0 +1,3 @@
+import SwitchyardServer
+
+print("switchyard-echo \(ServerInfo.version)")

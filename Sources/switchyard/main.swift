@@ -1,0 +1,3 @@
+import SwitchyardServer
+
+print("switchyard \(ServerInfo.version)")

@@ -1,0 +1,4 @@
+import Testing
+@testable import SwitchyardServer
+
+@Test("the server module links") func links() { #expect(!ServerInfo.version.isEmpty) }
