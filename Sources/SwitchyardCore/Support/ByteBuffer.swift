@@ -1,0 +1,155 @@
+/// A growable byte buffer with a read cursor: bytes are appended at the writer index and consumed
+/// from the reader index. Owns raw memory; `~Copyable` so that it is never copied by accident and
+/// needs no reference counting. Connections hold one each for input and output.
+///
+/// The readable bytes are `[readerIndex, writerIndex)`. Consuming everything resets both indices to
+/// zero, so a connection that keeps up never moves memory.
+public struct ByteBuffer: ~Copyable {
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var capacity: Int
+    public private(set) var readerIndex: Int = 0
+    public private(set) var writerIndex: Int = 0
+
+    /// A buffer with room for `capacity` bytes (at least 16).
+    public init(capacity: Int = 4096) {
+        self.capacity = max(16, capacity)
+        self.base = .allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Bytes ready to be read.
+    @inlinable public var readableCount: Int { writerIndex - readerIndex }
+    @inlinable public var isEmpty: Bool { writerIndex == readerIndex }
+    /// Bytes that fit before the buffer must grow.
+    @inlinable public var writableCount: Int { capacity - writerIndex }
+    public var allocatedCapacity: Int { capacity }
+
+    /// Calls `body` with the readable bytes. The pointer is valid only inside `body`.
+    @inlinable public func withReadableBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base + readerIndex, count: writerIndex - readerIndex))
+    }
+
+    /// Drops `count` readable bytes (they were written out or parsed).
+    public mutating func consume(_ count: Int) {
+        precondition(count >= 0 && count <= readableCount, "consume past the readable bytes")
+        readerIndex += count
+        if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
+    }
+
+    /// Drops every readable byte.
+    public mutating func clear() { readerIndex = 0; writerIndex = 0 }
+
+    /// Makes sure `count` more bytes fit after the writer index, compacting first, growing if needed.
+    public mutating func reserveWritable(_ count: Int) {
+        if writableCount >= count { return }
+        if readerIndex > 0 {
+            let n = readableCount
+            if n > 0 { (base).copyMemory(from: base + readerIndex, byteCount: n) }
+            readerIndex = 0
+            writerIndex = n
+            if writableCount >= count { return }
+        }
+        var newCapacity = capacity
+        while newCapacity - writerIndex < count { newCapacity *= 2 }
+        let fresh = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        fresh.copyMemory(from: base, byteCount: writerIndex)
+        base.deallocate()
+        base = fresh
+        capacity = newCapacity
+    }
+
+    /// Lets `body` write into at least `minimum` free bytes after the writer index; `body` returns how
+    /// many it wrote (for example the result of `read(2)`), which become readable. A negative or zero
+    /// return writes nothing and is passed through.
+    public mutating func writeWithUnsafeMutableBytes(minimum: Int,
+                                                     _ body: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> Int {
+        reserveWritable(minimum)
+        let n = try body(UnsafeMutableRawBufferPointer(start: base + writerIndex, count: writableCount))
+        if n > 0 {
+            precondition(n <= writableCount, "wrote past the buffer")
+            writerIndex += n
+        }
+        return n
+    }
+
+    /// Appends raw bytes.
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count > 0 else { return }
+        reserveWritable(bytes.count)
+        (base + writerIndex).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        writerIndex += bytes.count
+    }
+
+    /// Appends an array of bytes.
+    public mutating func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Appends a static ASCII string (no allocation).
+    public mutating func write(_ s: StaticString) {
+        write(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Appends the UTF-8 bytes of a string.
+    public mutating func write(string: String) {
+        var s = string
+        s.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends one byte.
+    public mutating func write(byte: UInt8) {
+        reserveWritable(1)
+        base.storeBytes(of: byte, toByteOffset: writerIndex, as: UInt8.self)
+        writerIndex += 1
+    }
+
+    /// Appends `value` in decimal ASCII, without allocating.
+    public mutating func write(decimal value: Int) {
+        reserveWritable(20)
+        var v = value.magnitude
+        if value < 0 { write(byte: UInt8(ascii: "-")) }
+        var digits = 1
+        var t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        let p = base + writerIndex
+        var i = digits - 1
+        repeat {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: v % 10) &+ 48, toByteOffset: i, as: UInt8.self)
+            v /= 10
+            i -= 1
+        } while i >= 0
+        writerIndex += digits
+    }
+
+    /// Appends `value` in lower-case hexadecimal (chunk sizes).
+    public mutating func write(hex value: Int) {
+        precondition(value >= 0)
+        reserveWritable(16)
+        var digits = 1
+        var t = value
+        while t >= 16 { t >>= 4; digits += 1 }
+        let p = base + writerIndex
+        var v = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let d = UInt8(truncatingIfNeeded: v & 15)
+            p.storeBytes(of: d < 10 ? d &+ 48 : d &+ 87, toByteOffset: i, as: UInt8.self)
+            v >>= 4
+        }
+        writerIndex += digits
+    }
+
+    /// The readable bytes copied into an array (tests, slow paths).
+    public func readableArray() -> [UInt8] {
+        withReadableBytes { Array($0) }
+    }
+
+    /// Shrinks the allocation back to `capacity` when it grew past it and holds nothing, so an idle
+    /// connection that once carried a large message does not keep the memory.
+    public mutating func shrinkIfIdle(to capacity: Int) {
+        guard isEmpty, self.capacity > capacity else { return }
+        base.deallocate()
+        self.capacity = max(16, capacity)
+        base = .allocate(byteCount: self.capacity, alignment: 16)
+    }
+}
