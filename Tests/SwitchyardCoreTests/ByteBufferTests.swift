@@ -27,3 +27,18 @@ import Testing
         #expect(String(decoding: b.readableArray(), as: UTF8.self) == "0 9223372036854775807 0")
     }
 }
+
+@Suite struct JSONEscapingTests {
+    @Test("JSON strings escape quotes, backslashes and control characters", arguments: [
+        ("plain", "\"plain\""),
+        ("a\"b\\c", "\"a\\\"b\\\\c\""),
+        ("line\nnext\ttab\r", "\"line\\nnext\\ttab\\r\""),
+        ("\u{01}x\u{1f}", "\"\\u0001x\\u001f\""),
+        ("é✓", "\"é✓\""),
+    ])
+    func escapes(input: String, expected: String) {
+        var b = ByteBuffer()
+        b.writeJSONString(input)
+        #expect(String(decoding: b.readableArray(), as: UTF8.self) == expected)
+    }
+}

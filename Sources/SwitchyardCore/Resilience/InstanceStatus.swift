@@ -19,10 +19,15 @@ public struct InstanceStatus: Sendable, Equatable {
     /// Probes a half-open breaker still admits now; ignored in other phases.
     public var probesAvailable: Int
     public var health: HealthVerdict
-    public init(breaker: BreakerPhase = .closed, probesAvailable: Int = 0, health: HealthVerdict = .unknown) {
+    /// When the breaker last left `closed` (meaningful while it is open or half-open); the cooldown
+    /// supplier keeps the earliest ejections when `max_ejected` forces it to readmit some.
+    public var openedAt: Instant
+    public init(breaker: BreakerPhase = .closed, probesAvailable: Int = 0, health: HealthVerdict = .unknown,
+                openedAt: Instant = .zero) {
         self.breaker = breaker
         self.probesAvailable = probesAvailable
         self.health = health
+        self.openedAt = openedAt
     }
     public static let available = InstanceStatus()
 }
