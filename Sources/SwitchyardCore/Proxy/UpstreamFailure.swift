@@ -1,0 +1,66 @@
+/// Why one attempt to get a response from an instance failed. The proxy's shell observes these;
+/// `AttemptPolicy` decides what happens next.
+public enum UpstreamFailure: Sendable, Equatable {
+    /// TCP connect refused, unreachable, or not done within `timeouts.connect`. Nothing was sent.
+    case connectFailed
+    /// The connection was reset or closed after the request was (partly) sent and before any byte of
+    /// the response arrived.
+    case closedBeforeResponse
+    /// The response did not complete within `timeouts.response`.
+    case timedOut
+    /// The upstream's response is not valid HTTP/1.1 (bad status line, CL+TE, bad chunk, ...).
+    case malformedResponse
+    /// The connection broke after the response had started.
+    case closedMidResponse
+
+    /// Whether any request byte may have reached the upstream application.
+    public var mayHaveBeenSent: Bool { self != .connectFailed }
+}
+
+/// What the shell does after an attempt failed.
+public enum AttemptDecision: Sendable, Equatable {
+    /// Try the same instance again on a new connection: a pooled connection turned out to be closed
+    /// by the upstream before it read anything (the keep-alive race); not counted as an attempt.
+    case retryOnFreshConnection
+    /// Try another instance, excluding the ones already tried.
+    case retryElsewhere
+    /// Answer the client with this error.
+    case fail(HTTPStatusCode)
+}
+
+/// The client-visible error for each failure (SPEC section 4).
+public enum HTTPStatusCode: Int, Sendable {
+    case badGateway = 502
+    case gatewayTimeout = 504
+}
+
+/// Retry rules for one request: `retries.attempts` tries in total, each on a different instance, only
+/// for the conditions listed in `retries.on` (default: `connect_failure`, because a POST is not
+/// idempotent and only a request that was never sent is safe to repeat).
+public struct AttemptPolicy: Sendable, Equatable {
+    public var retries: RetryConfig
+
+    public init(retries: RetryConfig) { self.retries = retries }
+
+    /// Decides after `failure` on attempt number `attempt` (1-based).
+    /// - Parameters:
+    ///   - reusedConnection: the attempt ran on a pooled connection that had served earlier requests.
+    ///   - freshRetryUsed: this attempt already was a `retryOnFreshConnection`.
+    ///   - responseStarted: bytes of the response were already sent to the client (then nothing can be
+    ///     retried or answered; the shell closes the client connection).
+    public func decide(after failure: UpstreamFailure, attempt: Int, reusedConnection: Bool,
+                       freshRetryUsed: Bool = false, canTryAnother: Bool = true) -> AttemptDecision {
+        if failure == .closedBeforeResponse && reusedConnection && !freshRetryUsed {
+            return .retryOnFreshConnection
+        }
+        let condition: RetryCondition? = switch failure {
+        case .connectFailed: .connectFailure
+        case .timedOut: .timeout
+        case .closedBeforeResponse, .malformedResponse, .closedMidResponse: nil
+        }
+        if let condition, retries.on.contains(condition), attempt < retries.attempts, canTryAnother {
+            return .retryElsewhere
+        }
+        return .fail(failure == .timedOut ? .gatewayTimeout : .badGateway)
+    }
+}
