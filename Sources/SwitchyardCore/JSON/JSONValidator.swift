@@ -136,6 +136,19 @@ extension JSONValidator {
         b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6
     }
 
+    /// Whether any of the eight bytes in `word` is not plain string ASCII: below 0x20, 0x80 or
+    /// above, `"` or `\`. Exact (no false positives) bit tricks on the whole word at once.
+    @inline(__always) private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word              // high bit where a byte < 0x20
+        let quoteZero = (quote &- ones) & ~quote                  // high bit where a byte == '"'
+        let backslashZero = (backslash &- ones) & ~backslash      // high bit where a byte is a backslash
+        return (control | quoteZero | backslashZero | word) & highs != 0
+    }
+
     /// The rest of a literal after its first byte, packed low byte first: "rue", "alse", "ull".
     private static let trueRest: UInt64 = 0x65_75_72
     private static let falseRest: UInt64 = 0x65_73_6C_61
@@ -206,8 +219,13 @@ extension JSONValidator {
                 i += 1
 
             case .string:
-                // The hot loop: skip plain ASCII, then handle the one byte that is not.
-                var c = Self.stringClass[Int(b)]
+                // The hot loop: skip plain ASCII eight bytes at a time, then byte by byte up to the
+                // first byte that is not plain, which the switch below handles.
+                while i &+ 8 <= n && !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i &+= 8
+                }
+                if i == n { break scan }
+                var c = Self.stringClass[Int(p[i])]
                 while c == 0 {
                     i += 1
                     if i == n { break scan }

@@ -86,6 +86,23 @@ import Testing
         #expect(Self.validate([0x22] + scalar + [0x22]) == .valid)
     }
 
+    @Test("the eight-bytes-at-a-time string scan finds special bytes at every position of a word")
+    func wordScan() {
+        for position in 0..<17 {
+            func doc(_ special: [UInt8]) -> [UInt8] {
+                [0x22] + [UInt8](repeating: 0x61, count: position) + special + [UInt8](repeating: 0x62, count: 20) + [0x22]
+            }
+            for control: UInt8 in [0x00, 0x01, 0x0A, 0x1F] {
+                #expect(Self.validate(doc([control])) == .invalid(offset: 1 + position, reason: "control character in string"))
+            }
+            #expect(Self.validate(doc([0x22])) == .invalid(offset: 2 + position, reason: "unexpected data after the value"))
+            #expect(Self.validate(doc([0x5C, 0x78])) == .invalid(offset: 2 + position, reason: "invalid escape"))
+            #expect(Self.validate(doc([0xFF])) == .invalid(offset: 1 + position, reason: "invalid UTF-8"))
+            // Neighbours of the special values are plain; escapes and UTF-8 sequences pass.
+            #expect(Self.validate(doc([0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x5C, 0x5C, 0xC3, 0xA9, 0xF0, 0x9F, 0x98, 0x80])) == .valid)
+        }
+    }
+
     @Test("nesting up to maxDepth passes; one more fails at the offending bracket")
     func depthLimit() {
         #expect(Self.validate("[[[1]]]", maxDepth: 3) == .valid)
