@@ -148,11 +148,14 @@ struct EventLoopTests {
         // Whichever runs first closes the other and registers a new handler on the freed fd number.
         func killOther(_ me: ClosureHandler, _ other: ClosureHandler) {
             loop.deregister(other)
-            Posix.close(other.fd)
-            let (r, w) = makePipe() // lowest free fd: the one just closed
+            // Reuse the fd number: dup2 closes the old pipe end and puts a fresh, empty one there
+            // (atomic, so a test running on another thread cannot take the number in between).
+            let (r, w) = makePipe()
+            #expect(dup2(r, other.fd) == other.fd)
+            Posix.close(r)
             reusedFd = other.fd
             replacementWrite = w
-            let c = ClosureHandler(fd: r)
+            let c = ClosureHandler(fd: other.fd)
             replacement = c
             loop.register(c, interest: .readable)
             _ = readAvailable(me.fd)
