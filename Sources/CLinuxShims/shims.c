@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include "CLinuxShims.h"
 
 int sy_accept4(int fd, struct sockaddr *addr, socklen_t *len) {
@@ -9,4 +10,8 @@ int sy_accept4(int fd, struct sockaddr *addr, socklen_t *len) {
 
 void *sy_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen) {
     return memmem(hay, hlen, needle, nlen);
+}
+
+int sy_ignore_signal(int sig) {
+    return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
 }

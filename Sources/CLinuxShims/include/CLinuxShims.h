@@ -26,9 +26,20 @@ static const int SY_EFD_NONBLOCK = EFD_NONBLOCK;
 static const int SY_EFD_CLOEXEC = EFD_CLOEXEC;
 static const int SY_TFD_NONBLOCK = TFD_NONBLOCK;
 static const int SY_TFD_CLOEXEC = TFD_CLOEXEC;
+static const int SY_TFD_TIMER_ABSTIME = TFD_TIMER_ABSTIME;
+static const int SY_SFD_NONBLOCK = SFD_NONBLOCK;
+static const int SY_SFD_CLOEXEC = SFD_CLOEXEC;
+static const int SY_EPOLL_CLOEXEC = EPOLL_CLOEXEC;
+static const int SY_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+static const int SY_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+static const int SY_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+static const int SY_TCP_NODELAY = TCP_NODELAY;
+static const int SY_IPPROTO_TCP = IPPROTO_TCP;
 
 /// accept4(2) with SOCK_NONBLOCK|SOCK_CLOEXEC; a GNU extension Swift cannot see.
 int sy_accept4(int fd, struct sockaddr *addr, socklen_t *len);
+/// signal(sig, SIG_IGN): `SIG_IGN` is a cast macro Swift cannot import. Returns 0 or -1.
+int sy_ignore_signal(int sig);
 /// memmem(3), a GNU extension.
 void *sy_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 #endif

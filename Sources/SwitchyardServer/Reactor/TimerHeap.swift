@@ -1,0 +1,112 @@
+import SwitchyardCore
+
+/// A binary min-heap of (deadline, handler) entries with lazy deletion, owned by one event loop.
+///
+/// Each handler has at most one *valid* entry: the one whose sequence matches
+/// `handler.timerSequence`. Moving a deadline later (the common case: re-arming an idle timeout on
+/// every request) pushes nothing; the old, earlier entry is re-pushed with the new deadline when it
+/// pops. Moving it earlier or cancelling invalidates the old entry, which is skipped when popped.
+/// When invalid entries outnumber valid ones the heap is compacted, so memory stays bounded.
+struct TimerHeap {
+    struct Entry {
+        var deadline: UInt64
+        var sequence: UInt32
+        var handler: EventHandler
+    }
+
+    private(set) var entries: [Entry] = []
+    /// Entries known to be invalid (superseded or cancelled) still in `entries`.
+    private var invalidCount = 0
+
+    var isEmpty: Bool { entries.isEmpty }
+    /// The earliest entry's deadline (possibly an invalid entry: a harmless early wake-up).
+    var earliest: UInt64? { entries.first?.deadline }
+
+    /// Sets `h.deadline = at`, pushing an entry only when needed.
+    mutating func schedule(_ h: EventHandler, at: Instant) {
+        h.deadline = at
+        if let queued = h.queuedDeadline {
+            if queued <= at { return } // the queued entry pops first and re-pushes for `at`
+            invalidate(h)
+        }
+        push(h, at: at)
+    }
+
+    /// Clears `h.deadline` and invalidates its queued entry.
+    mutating func cancel(_ h: EventHandler) {
+        h.deadline = nil
+        if h.queuedDeadline != nil { invalidate(h) }
+    }
+
+    /// Pops the next handler whose deadline is at or before `now`, or nil.
+    /// Invalid entries are dropped; postponed ones are pushed again for their new deadline.
+    mutating func popExpired(now: Instant) -> EventHandler? {
+        while let top = entries.first, top.deadline <= now.nanoseconds {
+            let e = removeFirst()
+            let h = e.handler
+            if e.sequence != h.timerSequence { invalidCount -= 1; continue }
+            h.queuedDeadline = nil
+            guard let want = h.deadline else { continue }
+            if want > now { push(h, at: want); continue }
+            h.deadline = nil
+            return h
+        }
+        return nil
+    }
+
+    private mutating func invalidate(_ h: EventHandler) {
+        h.timerSequence &+= 1
+        h.queuedDeadline = nil
+        invalidCount += 1
+        if invalidCount > 1024 && invalidCount > entries.count / 2 { compact() }
+    }
+
+    private mutating func push(_ h: EventHandler, at: Instant) {
+        h.timerSequence &+= 1
+        h.queuedDeadline = at
+        entries.append(Entry(deadline: at.nanoseconds, sequence: h.timerSequence, handler: h))
+        siftUp(entries.count - 1)
+    }
+
+    private mutating func removeFirst() -> Entry {
+        let first = entries[0]
+        let last = entries.removeLast()
+        if !entries.isEmpty {
+            entries[0] = last
+            siftDown(0)
+        }
+        return first
+    }
+
+    /// Drops every invalid entry and rebuilds the heap (O(n), amortised over the invalidations).
+    private mutating func compact() {
+        entries.removeAll { $0.sequence != $0.handler.timerSequence }
+        invalidCount = 0
+        var i = entries.count / 2
+        while i > 0 { i -= 1; siftDown(i) }
+    }
+
+    private mutating func siftUp(_ index: Int) {
+        var i = index
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if entries[parent].deadline <= entries[i].deadline { break }
+            entries.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var i = index
+        let n = entries.count
+        while true {
+            let l = 2 * i + 1
+            if l >= n { return }
+            var m = l
+            if l + 1 < n && entries[l + 1].deadline < entries[l].deadline { m = l + 1 }
+            if entries[i].deadline <= entries[m].deadline { return }
+            entries.swapAt(i, m)
+            i = m
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import CLinuxShims
+import Glibc
+
+/// The outcome of a non-blocking `connect`.
+public enum ConnectResult: Sendable {
+    /// Connected at once (common on loopback); the descriptor is ready for I/O.
+    case connected(Int32)
+    /// `EINPROGRESS`: register for `.writable`, then check `Socket.pendingError(fd)`.
+    case inProgress(Int32)
+    /// The call failed with this `errno`; no descriptor is left open.
+    case failed(Int32)
+}
+
+/// TCP socket set-up: listeners, accept, non-blocking connect and socket options.
+///
+/// Every descriptor made here is non-blocking and close-on-exec; connected sockets have
+/// `TCP_NODELAY` (we write whole heads and bodies ourselves, Nagle would only add latency).
+public enum Socket {
+    /// A listening socket bound to `address` with `SO_REUSEADDR` and, when `reusePort`,
+    /// `SO_REUSEPORT` (one listener per worker, the kernel spreads connections).
+    public static func makeListener(_ address: SocketAddress, reusePort: Bool, backlog: Int32 = 4096) throws -> Int32 {
+        let fd = Glibc.socket(address.family, SY_SOCK_STREAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)
+        guard fd >= 0 else { throw SystemError.last("socket(\(address))") }
+        do {
+            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
+            if reusePort { try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT") }
+            let rc = address.withSockAddr { Glibc.bind(fd, $0, $1) }
+            guard rc == 0 else { throw SystemError.last("bind(\(address))") }
+            guard Glibc.listen(fd, backlog) == 0 else { throw SystemError.last("listen(\(address))") }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Accepts one connection: non-blocking, close-on-exec, `TCP_NODELAY`.
+    /// `EINTR` and `ECONNABORTED` (the client gave up in the backlog) are retried.
+    /// `EMFILE`/`ENFILE` come back as `.failed`; the caller must back off rather than spin.
+    @inlinable
+    public static func accept(_ listener: Int32) -> IOResult<(Int32, SocketAddress)> {
+        var storage = sockaddr_storage()
+        while true {
+            var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) { p in
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sy_accept4(listener, $0, &len) }
+            }
+            if fd >= 0 {
+                setNoDelay(fd)
+                return .done((fd, SocketAddress(storage: storage, length: len)))
+            }
+            let e = errno
+            if e == EINTR || e == ECONNABORTED { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            return .failed(e)
+        }
+    }
+
+    /// Starts a non-blocking TCP connect to `address`.
+    public static func connect(_ address: SocketAddress) -> ConnectResult {
+        let fd = Glibc.socket(address.family, SY_SOCK_STREAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)
+        guard fd >= 0 else { return .failed(errno) }
+        setNoDelay(fd)
+        while true {
+            let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+            if rc == 0 { return .connected(fd) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EINPROGRESS { return .inProgress(fd) }
+            Glibc.close(fd)
+            return .failed(e)
+        }
+    }
+
+    /// `SO_ERROR`: 0 when a connect in progress succeeded, else its `errno` (reading clears it).
+    public static func pendingError(_ fd: Int32) -> Int32 {
+        var value: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &len) != 0 { return errno }
+        return value
+    }
+
+    /// The local port a socket is bound to (for listeners bound to port 0), or 0 on failure.
+    public static func localPort(_ fd: Int32) -> UInt16 {
+        localAddress(fd)?.port ?? 0
+    }
+
+    /// The local address of a socket (`getsockname`).
+    public static func localAddress(_ fd: Int32) -> SocketAddress? {
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return rc == 0 ? SocketAddress(storage: storage, length: len) : nil
+    }
+
+    /// Turns Nagle's algorithm off; failures (non-TCP sockets) are ignored.
+    @inlinable
+    public static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        _ = setsockopt(fd, SY_IPPROTO_TCP, SY_TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
+        var v = value
+        guard setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw SystemError.last("setsockopt(\(label))")
+        }
+    }
+}
