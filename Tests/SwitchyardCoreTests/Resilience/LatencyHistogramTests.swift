@@ -1,32 +1,6 @@
 import Testing
 @testable import SwitchyardCore
 
-/// SplitMix64: a seeded generator so distributions are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Nearest-rank percentile of a sorted array: the oracle the histogram is checked against.
-func oraclePercentile(_ sorted: [Int64], _ p: Double) -> Int64 {
-    let exact = p * Double(sorted.count)
-    var rank = Int(exact)
-    if Double(rank) < exact { rank += 1 }
-    return sorted[min(max(rank, 1), sorted.count) - 1]
-}
-
-func relativeError(_ got: Duration, _ want: Int64) -> Double {
-    let g = Double(got.nanoseconds), w = Double(want)
-    return (g > w ? g - w : w - g) / w
-}
-
 @Suite struct LatencyHistogramTests {
     @Test("bins are contiguous and each holds the values that map to it")
     func binEdges() {
@@ -46,7 +20,7 @@ func relativeError(_ got: Duration, _ want: Int64) -> Double {
                       (UInt64(2), 1_000_000, 5_000_000_000),                 // 1 ms .. 5 s
                       (UInt64(3), 20_000, 40_000)])                          // narrow: 20 .. 40 µs
     func percentilesAgainstOracle(seed: UInt64, low: Int64, high: Int64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = RT.SplitMix64(seed: seed)
         var h = LatencyHistogram()
         var values: [Int64] = []
         for _ in 0..<5_000 {
@@ -58,8 +32,8 @@ func relativeError(_ got: Duration, _ want: Int64) -> Double {
         }
         values.sort()
         for p in [0.01, 0.5, 0.9, 0.99, 0.999, 1.0] {
-            let want = oraclePercentile(values, p)
-            #expect(relativeError(h.percentile(p), want) <= 0.032, "p\(p): \(h.percentile(p)) vs \(want)ns")
+            let want = RT.oraclePercentile(values, p)
+            #expect(RT.relativeError(h.percentile(p), want) <= 0.032, "p\(p): \(h.percentile(p)) vs \(want)ns")
         }
         #expect(h.count == 5_000)
         #expect(h.sum == .nanoseconds(values.reduce(0, +)))

@@ -56,7 +56,7 @@ import Testing
 
     @Test("window percentiles match a sorted-array oracle across buckets")
     func percentiles() {
-        var rng = SplitMix64(seed: 42)
+        var rng = RT.SplitMix64(seed: 42)
         var w = SlidingWindow(window: .seconds(10), buckets: 10)
         var values: [Int64] = []
         for i in 0..<3_000 {
@@ -69,9 +69,9 @@ import Testing
         values.sort()
         let s = w.snapshot(at: now)
         #expect(s.requests == values.count)
-        #expect(relativeError(s.p50, oraclePercentile(values, 0.5)) <= 0.032)
-        #expect(relativeError(s.p90, oraclePercentile(values, 0.9)) <= 0.032)
-        #expect(relativeError(s.p99, oraclePercentile(values, 0.99)) <= 0.032)
+        #expect(RT.relativeError(s.p50, RT.oraclePercentile(values, 0.5)) <= 0.032)
+        #expect(RT.relativeError(s.p90, RT.oraclePercentile(values, 0.9)) <= 0.032)
+        #expect(RT.relativeError(s.p99, RT.oraclePercentile(values, 0.99)) <= 0.032)
         #expect(w.latency(at: now).count == UInt64(values.count))
     }
 
