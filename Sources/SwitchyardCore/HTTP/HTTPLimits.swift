@@ -8,7 +8,7 @@ public struct HTTPLimits: Sendable, Equatable {
     /// Bytes of a request body: a larger `Content-Length` is refused at once, a chunked body while
     /// decoding. Over it: 413.
     public var maxBody: Int
-    /// Bytes of one chunk-size line (extensions included) or one trailer line. Over it: 400.
+    /// Bytes of one chunk-size line (extensions and CRLF included) or one trailer line. Over it: 400.
     public var maxChunkLine: Int
 
     public init(maxHeaderBytes: Int = 16 << 10, maxHeaderCount: Int = 100, maxBody: Int = 1 << 20,
