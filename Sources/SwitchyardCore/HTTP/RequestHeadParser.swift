@@ -5,6 +5,18 @@
 /// plus what arrived (the buffer may move, offsets are relative to its start): scanning resumes
 /// where it stopped. After `.complete` or `.error` the parser is ready for the next request (`reset()`
 /// does the same explicitly, e.g. when a connection is reused). Pass the same `head` throughout.
+///
+/// Decisions where RFC 9112 leaves room (all refusals close the connection):
+/// - Lines end in CRLF only; a bare LF or CR is 400. Empty lines before the request line are skipped.
+/// - Origin-form targets only (`/path?query`, visible ASCII, no `#`); absolute and asterisk forms are 400.
+///   Only `HTTP/1.1` and `HTTP/1.0` are accepted; any other version is 400.
+/// - `Content-Length` must be a single field of plain digits: identical duplicates and `5, 5` lists are
+///   400 too (nothing legitimate sends them, and they are a smuggling vector).
+/// - `Transfer-Encoding` fields form one list. Exactly `chunked` is accepted. `chunked` twice or not last,
+///   an empty or non-token element, or any TE on HTTP/1.0 is 400 (RFC 9112 section 6.3). A well-formed
+///   list without `chunked` (`gzip`, `xchunked`) or with codings before a final `chunked` is 501.
+/// - Two `Host` or two `Content-Type` fields are 400; a `Host` with whitespace or a comma is 400.
+/// - Expectations other than `100-continue` are ignored (no 417).
 public struct RequestHeadParser: Sendable {
     public var limits: HTTPLimits
     private var lines = HeadLineScanner()

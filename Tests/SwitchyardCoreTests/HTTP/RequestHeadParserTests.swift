@@ -137,6 +137,18 @@ import Testing
         #expect(HTTPTest.string(head.requestID, in: text) == expected)
     }
 
+    @Test("the header array keeps its storage from one request to the next")
+    func reusesStorage() {
+        let bytes = Array(Self.simple.utf8)
+        var parser = RequestHeadParser()
+        var head = RequestHead()
+        _ = bytes.withUnsafeBytes { parser.parse($0, into: &head) }
+        let capacity = head.headers.capacity
+        let r = bytes.withUnsafeBytes { parser.parse($0, into: &head) }
+        #expect(r == .complete(consumed: bytes.count))
+        #expect(head.headers.count == 5 && head.headers.capacity == capacity)
+    }
+
     @Test("leading empty lines are skipped and counted in consumed")
     func leadingEmptyLines() {
         let text = "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"
