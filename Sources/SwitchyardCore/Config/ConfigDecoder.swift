@@ -173,18 +173,26 @@ public struct ConfigDecoder {
         return t
     }
 
-    /// `log`: `access` is `stdout`, `off` (or null) or a file path; `level` a `LogLevel` name (`warn` too).
+    /// `log`: `access` is `stdout`, `off` (or null) or an absolute file path; `level` a `LogLevel` name (`warn` too).
     mutating func log(_ node: YAMLNode, at path: ConfigPath) -> LogConfig {
         var log = LogConfig()
         guard let f = fields(node, at: path, keys: ["access", "level"]) else { return log }
         if let access = f["access"] {
             if access.isNull {
                 log.access = .off
-            } else if let text = string(f, "access") {
-                switch text {
-                case "stdout": log.access = .stdout
-                case "off": log.access = .off
-                default: log.access = .file(text)
+            } else {
+                log.access = scalar(f, "access", default: log.access,
+                                    expected: "`stdout`, `off` or an absolute file path") { text, _ throws(ConfigValueError) in
+                    switch text {
+                    case "stdout": return .stdout
+                    case "off": return .off
+                    case _ where text.hasPrefix("/"): return .file(text)
+                    default:
+                        // Relative paths are refused: under systemd the working directory is `/`.
+                        throw ConfigValueError(NameSuggestion.suggest(text, from: ["stdout", "off"])
+                            .map { "`\(text)` is not valid; did you mean `\($0)`?" }
+                            ?? "`\(text)` is not valid; expected `stdout`, `off` or an absolute file path")
+                    }
                 }
             }
         }

@@ -57,14 +57,13 @@ public struct YAMLNode: Sendable, Equatable {
         return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
-    /// A short name of the node's type for error messages: "a mapping", "a list", "a string", "null".
+    /// The node for error messages: "a mapping", "a list", "null", `` `text` `` or `"text"` (quoted).
     public var typeDescription: String {
         switch kind {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .scalar(_, .quoted): return "a string"
-        case .scalar:
-            return isNull ? "null" : "a scalar"
+        case .scalar(let text, .quoted): return "the string \"\(text)\""
+        case .scalar(let text, .plain): return isNull ? "null" : "`\(text)`"
         }
     }
 }

@@ -104,7 +104,7 @@ import Testing
 
     @Test("structural mistakes are named with their path", arguments: [
         (["services": [demoService], "workers": "auto", "admin": "127.0.0.1:9901"] as Y,
-         "admin: expected a mapping with keys `listen`, `token`, got a scalar"),
+         "admin: expected a mapping with keys `listen`, `token`, got `127.0.0.1:9901`"),
         (["services": []] as Y, "services: at least one service is required"),
         (["listen": "1.2.3.4:80"] as Y, "services: missing required key `services` (a list of services)"),
         (["services": [["name": "a", "routes": ["/"], "instances": []]]] as Y,
@@ -127,6 +127,10 @@ import Testing
          "accept.methods[0]: `post` is not an upper-case method name; did you mean `POST`?"),
         (["services": [demoService], "accept": ["require_json": "yes"]] as Y,
          "accept.require_json: expected `true` or `false`, got `yes`"),
+        (["services": [demoService], "log": ["access": "stdot"]] as Y,
+         "log.access: `stdot` is not valid; did you mean `stdout`?"),
+        (["services": [demoService], "log": ["access": "logs/access.log"]] as Y,
+         "log.access: `logs/access.log` is not valid; expected `stdout`, `off` or an absolute file path"),
         (["services": [demoService], "accept": ["max_header": "100"]] as Y,
          "accept.max_header: 100 bytes is too small; must be at least 1024"),
         (["services": [demoService], "timeouts": ["connect": "0s"]] as Y,
