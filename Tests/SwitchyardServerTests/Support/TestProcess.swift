@@ -11,7 +11,7 @@ final class TestProcess: @unchecked Sendable {
     init(_ path: String, _ arguments: [String], name: String, environment: [String: String]? = nil) throws {
         self.name = name
         logURL = TestPaths.tempDir().appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logURL)
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
