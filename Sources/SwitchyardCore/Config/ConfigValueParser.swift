@@ -183,8 +183,8 @@ public enum ConfigValueParser {
 }
 
 extension StringProtocol {
-    func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
-    func trimmingTrailingSpaces() -> String {
+    fileprivate func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+    fileprivate func trimmingTrailingSpaces() -> String {
         var s = Substring(self)
         while s.last == " " { s.removeLast() }
         return String(s)
