@@ -78,7 +78,7 @@ public struct UpstreamURL: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public enum HealthCheckType: String, Sendable {
+public enum HealthCheckType: String, Sendable, CaseIterable {
     case http
     case tcp
 }
