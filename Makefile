@@ -10,7 +10,7 @@ BUILD_FLAGS ?=
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help
+.PHONY: all deps build release run test check clean install bench help verify-units
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make check    validate $(CONFIG) (switchyard check)"
 	@echo "make release  optimised build in .build/release"
 	@echo "make install  install binary, systemd units and example config (PREFIX, DESTDIR)"
+	@echo "make verify-units  systemd-analyze verify the unit files (part of make test)"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -42,15 +43,29 @@ check: build
 run: release
 	@./scripts/run-demo.sh $(CONFIG)
 
-test: deps
+test: deps verify-units
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 
+# systemd-analyze verify on a copy of the units (see scripts/verify-units.sh); needs no running systemd.
+verify-units:
+	@command -v systemd-analyze >/dev/null 2>&1 || { \
+		echo "installing: systemd"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq systemd >/dev/null; \
+	}
+	@./scripts/verify-units.sh
+
+# The units name /usr/local/bin/switchyard: they are installed with /usr/local rewritten to $(PREFIX).
 install: release
 	install -D -m 0755 .build/release/switchyard $(DESTDIR)$(PREFIX)/bin/switchyard
 	install -D -m 0755 .build/release/switchyard-echo $(DESTDIR)$(PREFIX)/bin/switchyard-echo
-	install -D -m 0644 systemd/switchyard.service $(DESTDIR)/etc/systemd/system/switchyard.service
-	install -D -m 0644 systemd/switchyard.socket $(DESTDIR)/etc/systemd/system/switchyard.socket
+	install -d $(DESTDIR)/etc/systemd/system
+	for u in switchyard.service switchyard.socket; do \
+		sed 's|/usr/local/|$(PREFIX)/|g' systemd/$$u > $(DESTDIR)/etc/systemd/system/$$u && \
+		chmod 0644 $(DESTDIR)/etc/systemd/system/$$u || exit 1; \
+	done
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/switchyard/README.md
+	install -D -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/switchyard/OPERATIONS.md
 	[ -e $(DESTDIR)/etc/switchyard/config.yaml ] || install -D -m 0644 config.yaml $(DESTDIR)/etc/switchyard/config.yaml
 
 clean:
