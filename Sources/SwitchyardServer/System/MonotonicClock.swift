@@ -7,7 +7,6 @@ import SwitchyardCore
 /// Its nanoseconds are the kernel's, so an `Instant` can arm a `timerfd` with `TFD_TIMER_ABSTIME`.
 public enum MonotonicClock {
     /// The current monotonic time.
-    @inlinable
     public static func now() -> Instant {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
