@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// Tells systemd how the service is doing: the `sd_notify(3)` protocol written by hand, no libsystemd.
@@ -30,7 +31,7 @@ public final class SystemdNotifier: Sendable {
     public init?(environment: [String: String]) {
         guard let path = environment["NOTIFY_SOCKET"],
               let (bytes, length) = SystemdNotifier.socketAddress(path) else { return nil }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, SY_SOCK_DGRAM | SY_SOCK_CLOEXEC, 0)
         guard fd >= 0 else { return nil }
         self.fd = fd
         self.address = bytes
