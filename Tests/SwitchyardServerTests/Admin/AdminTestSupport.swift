@@ -5,7 +5,7 @@ import SwitchyardCore
 @testable import SwitchyardServer
 
 /// A scripted `AdminBackend`.
-final class FakeBackend: AdminBackend {
+final class FakeAdminBackend: AdminBackend {
     var snapshotValue: ProxySnapshot
     var config: Config
     var isDraining: Bool
@@ -28,12 +28,12 @@ final class FakeBackend: AdminBackend {
 }
 
 /// Hands a loop-confined object to the test thread once its loop has stopped (or to a task on the loop).
-final class Unchecked<T>: @unchecked Sendable {
+final class AdminTestBox<T>: @unchecked Sendable {
     var value: T?
 }
 
 /// The worker's report that the server is listening (or failed to).
-final class StartSignal: Sendable {
+final class AdminStartSignal: Sendable {
     let port = Atomic<UInt16>(0)
     let failed = Atomic<Bool>(false)
 }
@@ -42,17 +42,17 @@ final class StartSignal: Sendable {
 final class AdminHarness {
     let group: WorkerGroup
     let port: UInt16
-    private let server: Unchecked<AdminServer>
-    private let backendBox: Unchecked<FakeBackend>
+    private let server: AdminTestBox<AdminServer>
+    private let backendBox: AdminTestBox<FakeAdminBackend>
     private var stopped = false
 
     init(snapshot: ProxySnapshot = AdminSamples.snapshot(), config: Config = Config(), draining: Bool = false,
          outcome: ReloadOutcome = .reloaded(summary: "1 service, 2 instances")) throws {
-        let server = Unchecked<AdminServer>()
-        let backendBox = Unchecked<FakeBackend>()
-        let started = StartSignal()
+        let server = AdminTestBox<AdminServer>()
+        let backendBox = AdminTestBox<FakeAdminBackend>()
+        let started = AdminStartSignal()
         group = try WorkerGroup(count: 1) { loop in
-            let backend = FakeBackend(snapshot: snapshot, config: config, isDraining: draining, outcome: outcome)
+            let backend = FakeAdminBackend(snapshot: snapshot, config: config, isDraining: draining, outcome: outcome)
             backendBox.value = backend
             do {
                 let s = try AdminServer(loop: loop, address: ListenAddress(host: "127.0.0.1", port: 0), backend: backend)
@@ -81,7 +81,7 @@ final class AdminHarness {
 
     /// Stops the server on its loop, then the loop; returns the backend for inspection.
     @discardableResult
-    func stop() -> FakeBackend? {
+    func stop() -> FakeAdminBackend? {
         if !stopped {
             stopped = true
             let server = self.server
