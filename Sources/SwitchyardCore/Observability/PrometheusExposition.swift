@@ -1,0 +1,193 @@
+/// Renders `/metrics` in the Prometheus text exposition format 0.0.4 from a `ProxySnapshot`.
+///
+/// Every family has `# HELP` and `# TYPE` lines followed by all its samples. Instance families are
+/// labelled `service` and `instance` (the URL); label values are escaped (`\\`, `\"`, `\n`).
+/// The latency histogram uses the fixed `latencyBuckets` in seconds; its buckets come from the
+/// lifetime `LatencyHistogram` (`cumulativeCount(atMost:)`, a bin straddling a bound counts in the
+/// next bucket), end with `+Inf` equal to `_count`, and `_sum` is exact to the nanosecond.
+/// Numbers are integers or fixed-point decimals written by hand (the core has no libm).
+public enum PrometheusExposition {
+    /// The `Content-Type` of the document.
+    public static let contentType: StaticString = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The `le` bounds of `switchyard_upstream_latency_seconds`, as written and as durations; `+Inf` follows.
+    public static let latencyBuckets: [(label: StaticString, bound: Duration)] = [
+        ("0.001", .microseconds(1000)), ("0.0025", .microseconds(2500)), ("0.005", .milliseconds(5)),
+        ("0.01", .milliseconds(10)), ("0.025", .milliseconds(25)), ("0.05", .milliseconds(50)),
+        ("0.1", .milliseconds(100)), ("0.25", .milliseconds(250)), ("0.5", .milliseconds(500)),
+        ("1", .seconds(1)), ("2.5", .milliseconds(2500)), ("5", .seconds(5)), ("10", .seconds(10)),
+    ]
+
+    /// Appends the whole exposition.
+    public static func write(_ s: ProxySnapshot, into out: inout ByteBuffer) {
+        family(&out, "switchyard_build_info", "gauge", "Always 1; the version label names the running build.")
+        out.write("switchyard_build_info{version=\"")
+        out.writePrometheusLabelValue(s.version)
+        out.write("\"} 1\n")
+
+        family(&out, "switchyard_start_time_seconds", "gauge", "Unix time the process started, in seconds.")
+        out.write("switchyard_start_time_seconds ")
+        out.write(fixedPoint: s.startedAtUnixMs, decimals: 3)
+        out.write(byte: 0x0A)
+
+        scalar(&out, "switchyard_client_connections", "gauge", "Client connections open now.", s.clientConnections)
+        scalar(&out, "switchyard_draining", "gauge", "1 while draining after SIGTERM, else 0.", s.draining ? 1 : 0)
+        scalar(&out, "switchyard_reloads_total", "counter", "Configuration reloads applied.", s.reloads)
+        scalar(&out, "switchyard_reload_failures_total", "counter",
+               "Configuration reloads refused because the new file was invalid.", s.reloadFailures)
+
+        family(&out, "switchyard_service_eligible_instances", "gauge",
+               "Instances the service's supplier yields now.")
+        for service in s.services {
+            out.write("switchyard_service_eligible_instances{service=\"")
+            out.writePrometheusLabelValue(service.name)
+            out.write("\"} ")
+            out.write(decimal: service.eligible)
+            out.write(byte: 0x0A)
+        }
+
+        family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
+        forEachInstance(s) { service, i in
+            sample(&out, "switchyard_upstream_requests_total", service, i, i.totals.requests)
+        }
+
+        family(&out, "switchyard_requests_total", "counter", "Upstream responses by status class.")
+        forEachInstance(s) { service, i in
+            let t = i.totals
+            sample(&out, "switchyard_requests_total", service, i, t.responses2xx, "class", "2xx")
+            sample(&out, "switchyard_requests_total", service, i, t.responses3xx, "class", "3xx")
+            sample(&out, "switchyard_requests_total", service, i, t.responses4xx, "class", "4xx")
+            sample(&out, "switchyard_requests_total", service, i, t.responses5xx, "class", "5xx")
+        }
+
+        family(&out, "switchyard_upstream_failures_total", "counter", "Attempts that got no usable response, by kind.")
+        forEachInstance(s) { service, i in
+            let t = i.totals
+            sample(&out, "switchyard_upstream_failures_total", service, i, t.connectFailures, "kind", "connect")
+            sample(&out, "switchyard_upstream_failures_total", service, i, t.timeouts, "kind", "timeout")
+            sample(&out, "switchyard_upstream_failures_total", service, i, t.protocolErrors, "kind", "protocol")
+        }
+
+        family(&out, "switchyard_upstream_connections_opened_total", "counter", "Upstream TCP connections opened.")
+        forEachInstance(s) { service, i in
+            sample(&out, "switchyard_upstream_connections_opened_total", service, i, i.totals.connectionsOpened)
+        }
+
+        family(&out, "switchyard_upstream_latency_seconds", "histogram", "Upstream latency of completed attempts.")
+        forEachInstance(s) { service, i in writeHistogram(&out, service, i) }
+
+        family(&out, "switchyard_in_flight", "gauge", "Requests sent to the instance and not finished.")
+        forEachInstance(s) { service, i in sample(&out, "switchyard_in_flight", service, i, i.inFlight) }
+
+        family(&out, "switchyard_breaker_state", "gauge", "Circuit breaker: 0 closed, 1 half_open, 2 open.")
+        forEachInstance(s) { service, i in
+            let v = switch i.breaker { case .closed: 0; case .halfOpen: 1; case .open: 2 }
+            sample(&out, "switchyard_breaker_state", service, i, v)
+        }
+
+        family(&out, "switchyard_breaker_trips_total", "counter", "Times the circuit breaker opened.")
+        forEachInstance(s) { service, i in sample(&out, "switchyard_breaker_trips_total", service, i, i.trips) }
+
+        family(&out, "switchyard_instance_healthy", "gauge",
+               "Active health verdict: 1 healthy, 0 unhealthy, -1 unknown or not checked.")
+        forEachInstance(s) { service, i in
+            let v = switch i.health?.verdict ?? .unknown { case .healthy: 1; case .unhealthy: 0; case .unknown: -1 }
+            sample(&out, "switchyard_instance_healthy", service, i, v)
+        }
+    }
+
+    private static func forEachInstance(_ s: ProxySnapshot, _ body: (String, InstanceSnapshot) -> Void) {
+        for service in s.services {
+            for i in service.instances { body(service.name, i) }
+        }
+    }
+
+    private static func family(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
+                               _ help: StaticString) {
+        out.write("# HELP ")
+        out.write(name)
+        out.write(byte: 0x20)
+        out.write(help)
+        out.write("\n# TYPE ")
+        out.write(name)
+        out.write(byte: 0x20)
+        out.write(type)
+        out.write(byte: 0x0A)
+    }
+
+    private static func scalar(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
+                               _ help: StaticString, _ value: Int) {
+        family(&out, name, type, help)
+        out.write(name)
+        out.write(byte: 0x20)
+        out.write(decimal: value)
+        out.write(byte: 0x0A)
+    }
+
+    /// `name{service="...",instance="..."[,extraName="extraValue"]} value`
+    private static func sample(_ out: inout ByteBuffer, _ name: StaticString, _ service: String,
+                               _ i: InstanceSnapshot, _ value: Int,
+                               _ extraName: StaticString? = nil, _ extraValue: StaticString? = nil) {
+        out.write(name)
+        labels(&out, service, i)
+        if let extraName, let extraValue {
+            out.write(",")
+            out.write(extraName)
+            out.write("=\"")
+            out.write(extraValue)
+            out.write("\"")
+        }
+        out.write("} ")
+        out.write(decimal: value)
+        out.write(byte: 0x0A)
+    }
+
+    /// `{service="...",instance="..."` without the closing brace.
+    private static func labels(_ out: inout ByteBuffer, _ service: String, _ i: InstanceSnapshot) {
+        out.write("{service=\"")
+        out.writePrometheusLabelValue(service)
+        out.write("\",instance=\"")
+        out.writePrometheusLabelValue(i.url)
+        out.write("\"")
+    }
+
+    private static func writeHistogram(_ out: inout ByteBuffer, _ service: String, _ i: InstanceSnapshot) {
+        let h = i.latency
+        for bucket in latencyBuckets {
+            out.write("switchyard_upstream_latency_seconds_bucket")
+            labels(&out, service, i)
+            out.write(",le=\"")
+            out.write(bucket.label)
+            out.write("\"} ")
+            out.write(decimal: Int(clamping: h.cumulativeCount(atMost: bucket.bound)))
+            out.write(byte: 0x0A)
+        }
+        out.write("switchyard_upstream_latency_seconds_bucket")
+        labels(&out, service, i)
+        out.write(",le=\"+Inf\"} ")
+        out.write(decimal: Int(clamping: h.count))
+        out.write("\nswitchyard_upstream_latency_seconds_sum")
+        labels(&out, service, i)
+        out.write("} ")
+        out.write(fixedPoint: Int(clamping: h.sumNanoseconds), decimals: 9)
+        out.write("\nswitchyard_upstream_latency_seconds_count")
+        labels(&out, service, i)
+        out.write("} ")
+        out.write(decimal: Int(clamping: h.count))
+        out.write(byte: 0x0A)
+    }
+}
+
+extension ByteBuffer {
+    /// Appends `value` escaped for a Prometheus label value: `\` -> `\\`, `"` -> `\"`, LF -> `\n`.
+    mutating func writePrometheusLabelValue(_ value: String) {
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"): write("\\\\")
+            case UInt8(ascii: "\""): write("\\\"")
+            case 0x0A: write("\\n")
+            default: write(byte: b)
+            }
+        }
+    }
+}

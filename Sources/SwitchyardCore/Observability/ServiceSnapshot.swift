@@ -1,0 +1,23 @@
+/// One service in a `ProxySnapshot`: its configuration summary and its instances' state.
+public struct ServiceSnapshot: Sendable, Equatable {
+    public var name: String
+    /// Path prefixes the service answers.
+    public var routes: [String]
+    /// The selector's config name (`round_robin`, ...).
+    public var balancer: String
+    /// The supplier's config name (`static`, `cooldown`).
+    public var supplier: String
+    /// How many instances the supplier yields now.
+    public var eligible: Int
+    public var instances: [InstanceSnapshot]
+
+    public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
+                instances: [InstanceSnapshot]) {
+        self.name = name
+        self.routes = routes
+        self.balancer = balancer
+        self.supplier = supplier
+        self.eligible = eligible
+        self.instances = instances
+    }
+}

@@ -1,0 +1,199 @@
+import Glibc
+import SwitchyardCore
+
+/// The admin API listener (SPEC section 6) on the control loop: `GET /health`, `/stats`, `/dump`,
+/// `/metrics`, `/` (the dashboard) and `POST /reload`. HEAD is answered wherever GET is.
+///
+/// - `POST` endpoints need `Authorization: Bearer <admin.token>` when a token is configured, else
+///   401 with `WWW-Authenticate: Bearer`. The token is compared in constant time; GET endpoints are
+///   open (the listener is loopback by default) and `/dump` never shows the token.
+/// - Unknown paths are 404 `not_found`, a wrong method 405 `method_not_allowed` with `Allow`.
+/// - Request bodies are read and ignored up to `maxBody`; chunked bodies are refused (400).
+/// - Keep-alive and pipelining work; idle connections close after `idleTimeout`.
+///
+/// Loop-confined. While listening, the loop keeps the server alive (through its acceptor); `stop()`
+/// closes the listener and every admin connection. The server holds `backend` strongly.
+public final class AdminServer {
+    public let backend: AdminBackend
+    /// The bound address (with the real port when `admin.listen` asked for port 0).
+    public let boundAddress: SocketAddress
+    /// Admin connections open at once; more wait in the kernel backlog.
+    public static let maxConnections = 64
+    /// Largest request body accepted (and discarded).
+    public static let maxBody = 64 << 10
+    /// An admin connection with nothing to do is closed after this long.
+    public static let idleTimeout: Duration = .seconds(30)
+
+    unowned let loop: EventLoop
+    private let listener: Int32
+    private var acceptor: Acceptor?
+    let limit = ConnectionLimit(maximum: AdminServer.maxConnections)
+    private var connections: [ObjectIdentifier: AdminConnection] = [:]
+
+    /// Binds `address` (`admin.listen`) and starts accepting on `loop`. Throws when the address
+    /// cannot be resolved or bound.
+    public init(loop: EventLoop, address: ListenAddress, backend: AdminBackend) throws {
+        self.loop = loop
+        self.backend = backend
+        let socketAddress = try SocketAddress.resolve(host: address.host, port: address.port)
+        listener = try Socket.makeListener(socketAddress, reusePort: false, backlog: 128)
+        boundAddress = Socket.localAddress(listener) ?? socketAddress
+        let acceptor = Acceptor(listener: listener, loop: loop, limit: limit) { [self] fd, _ in accepted(fd) }
+        self.acceptor = acceptor
+        guard acceptor.start() else {
+            self.acceptor = nil
+            Posix.close(listener)
+            throw SystemError(call: "epoll_ctl(admin listener)", errno: errno)
+        }
+    }
+
+    /// The bound port.
+    public var port: UInt16 { boundAddress.port }
+
+    /// Admin connections open now.
+    public var connectionCount: Int { connections.count }
+
+    /// Stops listening, closes the listener and every admin connection. Call on the loop's thread.
+    public func stop() {
+        guard let acceptor else { return }
+        acceptor.stop()
+        self.acceptor = nil   // breaks the acceptor -> closure -> server cycle
+        Posix.close(listener)
+        for c in Array(connections.values) { c.close() }
+    }
+
+    private func accepted(_ fd: Int32) {
+        let c = AdminConnection(fd: fd, server: self)
+        guard loop.register(c, interest: .readable) else {
+            Posix.close(fd)
+            limit.release()
+            return
+        }
+        connections[ObjectIdentifier(c)] = c
+        c.armIdleTimer()
+    }
+
+    /// Called by a connection after it closed its descriptor.
+    func connectionClosed(_ c: AdminConnection) {
+        connections[ObjectIdentifier(c)] = nil
+        limit.release()
+        acceptor?.limitReleased()
+    }
+
+    // MARK: Routing
+
+    /// Answers one request into `out`. Returns whether the connection may stay open.
+    func respond(to r: AdminRequest, into out: inout ByteBuffer) -> Bool {
+        let keepAlive = r.keepAlive
+        let headOnly = r.method == .head
+        let isRead = r.method == .get || r.method == .head
+        switch r.path {
+        case "/health", "/stats", "/dump", "/metrics", "/":
+            guard isRead else { return methodNotAllowed("GET, HEAD", keepAlive, &out) }
+            var body = ByteBuffer(capacity: 16 << 10)
+            var status = 200
+            var contentType = AdminResponse.json
+            switch r.path {
+            case "/health":
+                let draining = backend.isDraining
+                status = draining ? 503 : 200
+                body.write(draining ? "{\"status\":\"draining\"}\n" : "{\"status\":\"serving\"}\n")
+            case "/stats":
+                StatsDocument.write(backend.snapshot(), into: &body)
+                body.write(byte: 0x0A)
+            case "/dump":
+                StatsDocument.writeDump(backend.snapshot(), config: backend.config, into: &body)
+                body.write(byte: 0x0A)
+            case "/metrics":
+                PrometheusExposition.write(backend.snapshot(), into: &body)
+                contentType = PrometheusExposition.contentType
+            default:
+                body.write(AdminDashboard.html)
+                contentType = AdminResponse.html
+            }
+            AdminResponse.write(status: status, contentType: contentType, body: body, keepAlive: keepAlive,
+                                headOnly: headOnly, into: &out)
+        case "/reload":
+            guard r.method == .post else { return methodNotAllowed("POST", keepAlive, &out) }
+            guard isAuthorized(r.authorization) else {
+                AdminResponse.error(status: 401, code: "unauthorized",
+                                    message: "POST endpoints need Authorization: Bearer <admin.token>",
+                                    extraHeaders: "WWW-Authenticate: Bearer realm=\"switchyard\"\r\n",
+                                    keepAlive: keepAlive, into: &out)
+                return keepAlive
+            }
+            reload(keepAlive, &out)
+        default:
+            AdminResponse.error(status: 404, code: "not_found", message: "no admin endpoint at this path",
+                                keepAlive: keepAlive, headOnly: headOnly, into: &out)
+        }
+        return keepAlive
+    }
+
+    private func reload(_ keepAlive: Bool, _ out: inout ByteBuffer) {
+        switch backend.reload() {
+        case .reloaded(let summary):
+            var body = ByteBuffer(capacity: 256)
+            var w = JSONWriter()
+            w.beginObject(into: &body)
+            w.key("status", into: &body); w.value("reloaded" as StaticString, into: &body)
+            w.key("summary", into: &body); w.value(summary, into: &body)
+            w.endObject(into: &body)
+            body.write(byte: 0x0A)
+            AdminResponse.write(status: 200, contentType: AdminResponse.json, body: body, keepAlive: keepAlive,
+                                headOnly: false, into: &out)
+        case .failed(let errors):
+            var body = ByteBuffer(capacity: 1024)
+            var w = JSONWriter()
+            w.beginObject(into: &body)
+            w.key("error", into: &body)
+            w.beginObject(into: &body)
+            w.key("code", into: &body); w.value("reload_failed" as StaticString, into: &body)
+            w.key("message", into: &body)
+            w.value("the new configuration is invalid; the old one keeps serving" as StaticString, into: &body)
+            w.key("errors", into: &body)
+            w.beginArray(into: &body)
+            for e in errors { w.value(e, into: &body) }
+            w.endArray(into: &body)
+            w.endObject(into: &body)
+            w.endObject(into: &body)
+            body.write(byte: 0x0A)
+            AdminResponse.write(status: 422, contentType: AdminResponse.json, body: body, keepAlive: keepAlive,
+                                headOnly: false, into: &out)
+        case .notSupported:
+            AdminResponse.error(status: 501, code: "not_implemented", message: "this process cannot reload",
+                                keepAlive: keepAlive, into: &out)
+        }
+    }
+
+    private func methodNotAllowed(_ allow: String, _ keepAlive: Bool, _ out: inout ByteBuffer) -> Bool {
+        AdminResponse.error(status: 405, code: "method_not_allowed", message: "method not allowed on this endpoint",
+                            extraHeaders: "Allow: \(allow)\r\n", keepAlive: keepAlive, into: &out)
+        return keepAlive
+    }
+
+    /// True when no token is configured, or `authorization` is `Bearer <token>` (scheme in any case).
+    func isAuthorized(_ authorization: String?) -> Bool {
+        guard let token = backend.config.admin.token else { return true }
+        guard let authorization else { return false }
+        let value = Array(authorization.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard value.count > scheme.count else { return false }
+        for i in 0..<scheme.count where (value[i] | (i < 6 ? 0x20 : 0)) != scheme[i] { return false }
+        var given = value[scheme.count...].drop { $0 == 0x20 }
+        while given.last == 0x20 { given.removeLast() }
+        return Self.constantTimeEquals(Array(given), Array(token.utf8))
+    }
+
+    /// Compares without an early exit, so the time taken does not reveal how much of the token matched.
+    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var diff = UInt8(truncatingIfNeeded: a.count ^ b.count) | (a.count == b.count ? 0 : 1)
+        for i in 0..<max(a.count, b.count) {
+            diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return diff == 0
+    }
+}
+
+@available(*, unavailable)
+extension AdminServer: Sendable {}

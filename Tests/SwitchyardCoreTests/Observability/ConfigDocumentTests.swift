@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import SwitchyardCore
+
+@Suite struct ConfigDocumentTests {
+    typealias F = ObservabilityFixtures
+
+    static func render(_ c: Config) throws -> (String, [String: Any]) {
+        var out = ByteBuffer()
+        ConfigDocument.write(c, into: &out)
+        let isValid = F.isValidJSON(out)
+        #expect(isValid)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.readableArray())) as? [String: Any])
+        return (F.text(out), json)
+    }
+
+    @Test("the config renders with config.yaml's key names, and a set token only as <redacted>")
+    func fullConfig() throws {
+        let (text, json) = try Self.render(F.config())
+        #expect(!text.contains("s3cret"))
+        #expect(json["listen"] as? [String] == ["0.0.0.0:8080", "[::1]:8081"])
+        #expect(json["workers"] as? Int == 2)
+        let admin = try #require(json["admin"] as? [String: Any])
+        #expect(admin["listen"] as? String == "127.0.0.1:9901")
+        #expect(admin["token"] as? String == "<redacted>")
+        let timeouts = try #require(json["timeouts"] as? [String: String])
+        #expect(timeouts == ["connect": "1s", "response": "15s", "client_header": "10s", "client_idle": "1m",
+                             "upstream_idle": "30s", "drain": "30s"])
+        #expect((json["log"] as? [String: String]) == ["access": "/var/log/switchyard/access.log", "level": "warning"])
+        #expect((json["accept"] as? [String: Any])?["max_body"] as? Int == 1 << 20)
+        let services = try #require(json["services"] as? [[String: Any]])
+        let orders = services[0]
+        #expect(orders["balancer"] as? String == "priority")
+        let instances = try #require(orders["instances"] as? [[String: Any]])
+        #expect(instances[1]["url"] as? String == "http://10.0.0.12:8080/api")
+        #expect(instances[0]["priority"] as? Int == 3)
+        let health = try #require(orders["health_check"] as? [String: Any])
+        #expect(health["interval"] as? String == "2500ms")
+        #expect(health["expect_status"] as? [String] == ["200-399"])
+        let breaker = try #require(orders["circuit_breaker"] as? [String: Any])
+        #expect(breaker["error_rate"] as? Double == 0.5)
+        #expect(breaker["max_cooldown"] as? String == "5m")
+        #expect((orders["retries"] as? [String: Any])?["on"] as? [String] == ["connect_failure", "timeout"])
+        #expect(services[1]["health_check"] is NSNull)
+    }
+
+    @Test("no token, no admin listener and automatic workers render as null, null and \"auto\"")
+    func defaults() throws {
+        var c = Config()
+        c.admin.listen = nil
+        let (_, json) = try Self.render(c)
+        #expect(json["workers"] as? String == "auto")
+        let admin = try #require(json["admin"] as? [String: Any])
+        #expect(admin["token"] is NSNull)
+        #expect(admin["listen"] is NSNull)
+        #expect(json["services"] as? [Any] != nil)
+    }
+
+    @Test("durations use the largest exact unit", arguments: [
+        (Duration.zero, "0s"), (.milliseconds(250), "250ms"), (.seconds(5), "5s"), (.seconds(120), "2m"),
+        (.seconds(90), "90s"), (.seconds(3600), "60m"), (.microseconds(1500), "1500000ns"),
+    ])
+    func durations(_ d: Duration, _ text: String) {
+        #expect(ConfigDocument.durationText(d) == text)
+    }
+}
