@@ -36,9 +36,10 @@ final class CurlMulti {
         multi = m
         timer = CurlTimer(multi: self)
         let me = Unmanaged.passUnretained(self).toOpaque()
-        _ = sy_multi_setopt_socketfn(m) { _, s, what, userp, _ in
+        _ = sy_multi_setopt_socketfn(m) { _, s, what, userp, socketp in
             guard let userp else { return 0 }
-            return Unmanaged<CurlMulti>.fromOpaque(userp).takeUnretainedValue().watch(s, what: what)
+            return Unmanaged<CurlMulti>.fromOpaque(userp).takeUnretainedValue()
+                .watch(s, what: what, isKnown: socketp != nil)
         }
         _ = sy_multi_setopt_ptr(m, CURLMOPT_SOCKETDATA, me)
         _ = sy_multi_setopt_timerfn(m) { _, ms, userp in
@@ -99,9 +100,12 @@ final class CurlMulti {
 
     // MARK: curl's callbacks
 
-    /// `CURLMOPT_SOCKETFUNCTION`: start, change or stop watching `fd`. Returns -1 when the loop
-    /// refuses the descriptor, which fails that transfer.
-    private func watch(_ fd: Int32, what: Int32) -> Int32 {
+    /// `CURLMOPT_SOCKETFUNCTION`: start, change or stop watching `fd`. `isKnown` says curl already
+    /// holds our pointer for this socket (`curl_multi_assign`); a handler we still have for an
+    /// unknown socket belongs to an earlier socket with the same number that curl closed without
+    /// telling us, and is replaced. Returns -1 when the loop refuses the descriptor, which fails
+    /// that transfer.
+    private func watch(_ fd: Int32, what: Int32, isKnown: Bool) -> Int32 {
         if what == SY_CURL_POLL_REMOVE {
             // curl closes the socket after this returns: deregister first.
             if let h = sockets.removeValue(forKey: fd) { loop.deregister(h) }
@@ -112,12 +116,17 @@ final class CurlMulti {
         if what == SY_CURL_POLL_IN || what == SY_CURL_POLL_INOUT { interest.insert(.readable) }
         if what == SY_CURL_POLL_OUT || what == SY_CURL_POLL_INOUT { interest.insert(.writable) }
         if let h = sockets[fd] {
-            loop.modify(h, interest: interest)
-            return 0
+            if isKnown {
+                loop.modify(h, interest: interest)
+                return 0
+            }
+            sockets[fd] = nil
+            loop.deregister(h)
         }
         let h = CurlSocket(fd: fd, multi: self)
         guard loop.register(h, interest: interest) else { return -1 }
         sockets[fd] = h
+        _ = curl_multi_assign(multi, fd, Unmanaged.passUnretained(h).toOpaque())
         return 0
     }
 
