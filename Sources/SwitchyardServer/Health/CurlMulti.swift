@@ -50,6 +50,12 @@ final class CurlMulti {
         _ = sy_multi_setopt_ptr(m, CURLMOPT_TIMERDATA, me)
     }
 
+    /// Idle connections curl keeps for reuse (`CURLMOPT_MAXCONNECTS`); the checker sets one per
+    /// http target. curl's default (4 x the transfers running now) would close most of them.
+    func setMaxConnections(_ n: Int) {
+        _ = sy_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(n, 1))
+    }
+
     deinit { close() }
 
     /// Starts a transfer. Returns curl's error text on failure.

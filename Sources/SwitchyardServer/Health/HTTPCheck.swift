@@ -5,10 +5,14 @@ import SwitchyardCore
 /// The reusable curl easy handle of one `http` target: a `GET` of the target's path.
 ///
 /// Set once and re-added to the multi handle for every try (`configure` again after a reload
-/// changed the target). Each check opens a fresh connection and sends `Connection: close`
-/// (`CURLOPT_FORBID_REUSE`): a check then proves the instance still accepts connections, which is
-/// what the proxy needs, no idle sockets are held open on upstreams between rounds, and the
-/// upstream closes first so TIME_WAIT stays on its side. The body is discarded as it arrives.
+/// changed the target). The body is discarded as it arrives.
+///
+/// Connections are kept alive between rounds (curl's connection cache in the multi handle, as
+/// Envoy's `reuse_connection` default): a check is then one request and one response, about a
+/// third of the CPU of a fresh connection per check (docs/BENCHMARKS.md), at the price of one idle
+/// connection per instance. A dead connection is noticed by curl (and re-opened) before reuse; an
+/// upstream that stops accepting is still caught because its kept connection dies with it or the
+/// request times out.
 final class HTTPCheck {
     /// The `CURL *`.
     let easy: UnsafeMutableRawPointer
@@ -23,7 +27,6 @@ final class HTTPCheck {
         easy = h
         _ = sy_easy_setopt_ptr(h, CURLOPT_PRIVATE, owner)
         _ = sy_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = sy_easy_setopt_long(h, CURLOPT_FORBID_REUSE, 1)
         _ = sy_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
         // Never through an `http_proxy` from the environment: we check the instance itself.
         _ = sy_easy_setopt_str(h, CURLOPT_PROXY, "")
@@ -43,7 +46,6 @@ final class HTTPCheck {
         _ = sy_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutMs))
         var list: UnsafeMutablePointer<curl_slist>? = nil
         list = curl_slist_append(list, "Host: \(target.hostHeader)")
-        list = curl_slist_append(list, "Connection: close")
         _ = sy_easy_setopt_ptr(easy, CURLOPT_HTTPHEADER, list)
         // curl keeps using the list until the next setopt: free the old one only now.
         if let headers { curl_slist_free_all(headers) }

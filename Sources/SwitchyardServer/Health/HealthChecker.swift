@@ -98,6 +98,7 @@ public final class HealthChecker {
         }
         probes = next
         order = nextOrder
+        curl.setMaxConnections(targets.count { $0.config.type == .http })
         reportFirstRoundIfDue()
     }
 

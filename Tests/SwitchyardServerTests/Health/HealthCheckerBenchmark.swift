@@ -10,7 +10,8 @@ import SwitchyardCore
 struct HealthCheckerBenchmark {
     @Test("1,000 targets (500 http + 500 tcp) at a 1 s interval: CPU time of the checker's thread")
     func thousandTargets() throws {
-        let servers = try (0..<4).map { _ in try TestHTTPServer() }
+        Signals.ignoreSIGPIPE()
+        let servers = try (0..<4).map { _ in try KeepAliveHTTPServer() }
         defer { servers.forEach { $0.stop() } }
         let seconds = Int(getenv("SWITCHYARD_BENCH_SECONDS").map { String(cString: $0) } ?? "") ?? 10
         let mix = getenv("SWITCHYARD_BENCH_MIX").map { String(cString: $0) } ?? "both"
