@@ -1,0 +1,65 @@
+import Glibc
+import Testing
+import SwitchyardCore
+@testable import SwitchyardServer
+
+/// The cost of health checking 1,000 instances every second (docs/BENCHMARKS.md, "Health checks").
+/// Slow (about 12 s), so it runs only when asked: `SWITCHYARD_BENCH=1 swift test --filter HealthCheckerBenchmark`.
+@Suite("HealthCheckerBenchmark", .serialized, .timeLimit(.minutes(1)),
+       .enabled(if: getenv("SWITCHYARD_BENCH") != nil))
+struct HealthCheckerBenchmark {
+    @Test("1,000 targets (500 http + 500 tcp) at a 1 s interval: CPU time of the checker's thread")
+    func thousandTargets() throws {
+        Signals.ignoreSIGPIPE()
+        let servers = try (0..<4).map { _ in try KeepAliveHTTPServer() }
+        defer { servers.forEach { $0.stop() } }
+        let seconds = Int(getenv("SWITCHYARD_BENCH_SECONDS").map { String(cString: $0) } ?? "") ?? 10
+        let mix = getenv("SWITCHYARD_BENCH_MIX").map { String(cString: $0) } ?? "both"
+        let targets = (0..<1000).map { i in
+            let type: HealthCheckType = mix == "both" ? (i % 2 == 0 ? .http : .tcp) : (mix == "http" ? .http : .tcp)
+            return healthTarget(i, port: servers[i % servers.count].port,
+                                fastCheck(type, interval: .seconds(1), timeout: .seconds(1)))
+        }
+        let loop = try EventLoop(index: 0)
+        var rounds = 0, failures = 0
+        let checker = try HealthChecker(loop: loop, targets: targets) { _, result, _, _ in
+            rounds += 1
+            if !result.ok { failures += 1 }
+        }
+        let threadsBefore = threadCount()
+        let cpuBefore = threadCPU()
+        let wallBefore = MonotonicClock.now()
+        checker.start()
+        loop.runBounded(limit: .seconds(Int64(seconds)))
+        let wall = MonotonicClock.now() - wallBefore
+        let cpuAfter = threadCPU()
+        let user = cpuAfter.user - cpuBefore.user, system = cpuAfter.system - cpuBefore.system
+        let cpu = user + system
+        let threadsAfter = threadCount()
+        checker.stop()
+        let share = cpu.milliseconds / wall.milliseconds * 100
+        print("health bench: \(rounds) rounds (\(failures) failed) in \(wall), checker thread CPU \(cpu) (user \(user), system \(system)) = \(share)% of one core; threads \(threadsBefore) -> \(threadsAfter)")
+        #expect(rounds >= 1000 * (seconds - 1))
+        #expect(failures == 0)
+        #expect(threadsAfter <= threadsBefore)   // curl starts no resolver threads
+    }
+
+    /// User + system time of the calling thread.
+    private func threadCPU() -> (user: Duration, system: Duration) {
+        var u = rusage()
+        _ = getrusage(1, &u)   // RUSAGE_THREAD (a GNU constant Glibc does not export)
+        return (.seconds(u.ru_utime.tv_sec) + .microseconds(u.ru_utime.tv_usec),
+                .seconds(u.ru_stime.tv_sec) + .microseconds(u.ru_stime.tv_usec))
+    }
+
+    /// Threads in this process (`/proc/self/task`).
+    private func threadCount() -> Int {
+        guard let dir = opendir("/proc/self/task") else { return -1 }
+        defer { closedir(dir) }
+        var n = 0
+        while let e = readdir(dir) {
+            if e.pointee.d_name.0 != UInt8(ascii: ".") { n += 1 }
+        }
+        return n
+    }
+}

@@ -1,0 +1,101 @@
+import Glibc
+import Synchronization
+import SwitchyardCore
+@testable import SwitchyardServer
+
+/// A tiny blocking HTTP server on 127.0.0.1 for health-check tests: one thread, one connection at a
+/// time, answers every request with `status` and closes; when `isSilent`, it reads the request and
+/// never answers (the connection stays open until `stop()`).
+final class TestHTTPServer: @unchecked Sendable {
+    let port: UInt16
+    let status: Atomic<Int>
+    let isSilent = Atomic<Bool>(false)
+    /// Requests read so far.
+    let requests = Atomic<Int>(0)
+    private let listenFd: Int32
+    private let stopping = Atomic<Bool>(false)
+    private let held = Mutex<[Int32]>([])
+    private var thread: TestThread?
+
+    init(status: Int = 200) throws {
+        self.status = Atomic(status)
+        let fd = try Socket.makeListener(SocketAddress.resolve(host: "127.0.0.1", port: 0), reusePort: false)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        listenFd = fd
+        port = Socket.localPort(fd)
+        thread = TestThread { [self] in serve() }
+    }
+
+    private func serve() {
+        while !stopping.load(ordering: .acquiring) {
+            let fd = accept(listenFd, nil, nil)
+            if fd < 0 { continue }
+            var tv = timeval(tv_sec: 2, tv_usec: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            var request: [UInt8] = []
+            var buf = [UInt8](repeating: 0, count: 2048)
+            while !request.ends(with: Array("\r\n\r\n".utf8)) {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                request += buf[0..<n]
+            }
+            requests.add(1, ordering: .relaxed)
+            if isSilent.load(ordering: .relaxed) {
+                held.withLock { $0.append(fd) }
+                continue
+            }
+            let code = status.load(ordering: .relaxed)
+            let response = "HTTP/1.1 \(code) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            var bytes = Array(response.utf8)
+            _ = bytes.withUnsafeMutableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            close(fd)
+        }
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        _ = shutdown(listenFd, Int32(SHUT_RDWR))
+        thread?.join()
+        thread = nil
+        close(listenFd)
+        held.withLock { for fd in $0 { close(fd) }; $0.removeAll() }
+    }
+}
+
+extension Array where Element: Equatable {
+    func ends(with suffix: [Element]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}
+
+/// A loopback port nothing listens on: a bound socket that never listens (closed by `close`).
+func closedPort() -> (fd: Int32, port: UInt16) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var sin = sockaddr_in()
+    sin.sin_family = sa_family_t(AF_INET)
+    sin.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &sin) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    return (fd, Socket.localPort(fd))
+}
+
+/// A target on 127.0.0.1:`port`.
+func healthTarget(_ id: Int, port: UInt16, _ config: HealthCheckConfig) -> HealthTarget {
+    HealthTarget(id: id, label: "http://127.0.0.1:\(port)#\(id)", host: "127.0.0.1", port: port,
+                 address: try! SocketAddress.resolve(host: "127.0.0.1", port: port), config: config)
+}
+
+/// A quick check configuration for tests: short interval, no retries unless asked.
+func fastCheck(_ type: HealthCheckType, interval: Duration = .milliseconds(20), timeout: Duration = .milliseconds(500),
+               retries: Int = 0, retryDelay: Duration = .milliseconds(5), healthyAfter: Int = 2,
+               unhealthyAfter: Int = 3, history: Int = 100) -> HealthCheckConfig {
+    HealthCheckConfig(type: type, path: "/health", interval: interval, timeout: timeout, retries: retries,
+                      retryDelay: retryDelay, healthyAfter: healthyAfter, unhealthyAfter: unhealthyAfter,
+                      expectStatus: [200...399], history: history)
+}
+
+/// One `onResult` call, as recorded by tests.
+struct RecordedRound {
+    var target: HealthTarget
+    var result: HealthCheckResult
+    var transition: HealthTransition?
+    var verdict: HealthVerdict
+}
