@@ -6,11 +6,11 @@ import Testing
     func proportional(weights: [Int]) {
         var s = LeastRequestsSelector(weights: weights)
         let n = 60_000
-        let counts = pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: n)
+        let counts = BalancingFixtures.pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: n)
         let total = Double(weights.reduce(0, +))
         // Ties go to the first draw, so with no load the first draw decides: its distribution is the weights'.
         for (i, w) in weights.enumerated() {
-            #expect(isNear(counts[i], Double(n) * Double(w) / total), "instance \(i): \(counts)")
+            #expect(BalancingFixtures.isNear(counts[i], Double(n) * Double(w) / total), "instance \(i): \(counts)")
         }
     }
 
@@ -25,7 +25,7 @@ import Testing
             counts[i] += 1
         }
         // Instance 1 is in 2 of the 3 possible pairs and wins each of them.
-        #expect(isNear(counts[1], 2000, tolerance: 0.06), "\(counts)")
+        #expect(BalancingFixtures.isNear(counts[1], 2000, tolerance: 0.06), "\(counts)")
         // With two candidates the idle one always wins.
         for _ in 0..<100 {
             #expect(s.select(from: EligibleSet([0, 1]), excluding: TriedInstances(), inFlight: { load[$0] }, using: &rng) == 1)
@@ -45,7 +45,7 @@ import Testing
     @Test("a single candidate is returned without drawing; none gives nil")
     func singleCandidate() {
         var s = LeastRequestsSelector(weights: [1, 1, 1])
-        var rng = ScriptedGenerator([0])
+        var rng = BalancingFixtures.Scripted([0])
         #expect(s.select(from: EligibleSet(all: 3), excluding: TriedInstances([0, 2]), inFlight: { _ in 99 }, using: &rng) == 1)
         #expect(rng.position == 0)
         #expect(s.select(from: EligibleSet(all: 3), excluding: TriedInstances([0, 1, 2]), inFlight: { _ in 0 }, using: &rng) == nil)

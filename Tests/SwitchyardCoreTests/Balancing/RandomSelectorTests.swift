@@ -8,10 +8,10 @@ import Testing
     func proportional(weights: [Int]) {
         var s = RandomSelector(weights: weights)
         let n = 60_000
-        let counts = pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: n)
+        let counts = BalancingFixtures.pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: n)
         let total = Double(weights.reduce(0, +))
         for (i, w) in weights.enumerated() {
-            #expect(isNear(counts[i], Double(n) * Double(w) / total), "instance \(i): \(counts)")
+            #expect(BalancingFixtures.isNear(counts[i], Double(n) * Double(w) / total), "instance \(i): \(counts)")
         }
     }
 
@@ -20,7 +20,7 @@ import Testing
         var s = RandomSelector(weights: [2, 1, 3])
         // upperBound 6: Lemire's method maps x to (x * 6) >> 64; x = k * (2^64 / 6) + k + 1 lands on k, unrejected.
         func draw(_ k: UInt64) -> Int? {
-            var rng = ScriptedGenerator([k * (UInt64.max / 6) + k + 1])
+            var rng = BalancingFixtures.Scripted([k * (UInt64.max / 6) + k + 1])
             return s.select(from: EligibleSet(all: 3), excluding: TriedInstances(), inFlight: { _ in 0 }, using: &rng)
         }
         #expect([0, 1, 2, 3, 4, 5].map(draw) == [0, 0, 1, 2, 2, 2])

@@ -26,7 +26,7 @@ import Testing
     func proportional(weights: [Int]) {
         var s = RoundRobinSelector(weights: weights)
         let cycle = weights.reduce(0, +)
-        let counts = pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: cycle * 50)
+        let counts = BalancingFixtures.pickCounts(&s, eligible: EligibleSet(all: weights.count), instances: weights.count, picks: cycle * 50)
         #expect(counts == weights.map { $0 * 50 })
     }
 
