@@ -1,8 +1,7 @@
 import SwitchyardCore
+import SwitchyardServer
 
-/// Runs the proxy until it is told to stop; returns the process exit status.
-/// Stub until the runtime lands (the lead replaces this file).
+/// Runs the proxy until it is stopped; returns the exit status.
 func runProxy(config: Config, configPath: String) -> Int32 {
-    print("proxy not implemented yet")
-    return 1
+    Runtime.run(config: config, configPath: configPath)
 }

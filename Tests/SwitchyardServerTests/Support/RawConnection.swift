@@ -131,7 +131,7 @@ final class RawConnection {
     }
 
     /// Sends one request and reads its response.
-    func request(_ method: String = "POST", _ path: String, body: String = "{}",
+    func request(_ method: String = "POST", _ path: String = "/", body: String = "{}",
                  headers: [String: String] = [:]) throws -> TestResponse {
         var h = "\(method) \(path) HTTP/1.1\r\nHost: test\r\n"
         var hasCT = false

@@ -1,0 +1,41 @@
+import Glibc
+import SwitchyardCore
+
+/// The error log: one line per event on stderr, `2026-12-02T15:04:05.123Z level message`, each line
+/// written with a single write(2) so that lines from different threads never interleave.
+public final class ErrorLog: Sendable {
+    public let level: LogLevel
+    let fd: Int32
+    /// Recent transitions, for `/dump`.
+    let journal = TransitionJournal()
+
+    public init(level: LogLevel, fd: Int32 = 2) {
+        self.level = level
+        self.fd = fd
+    }
+
+    public func debug(_ message: @autoclosure () -> String) { write(.debug, message) }
+    public func info(_ message: @autoclosure () -> String) { write(.info, message) }
+    public func warning(_ message: @autoclosure () -> String) { write(.warning, message) }
+    public func error(_ message: @autoclosure () -> String) { write(.error, message) }
+
+    /// A circuit-breaker transition with its reason (SPEC: every transition carries its reason).
+    func breaker(instance: InstanceState, transition: BreakerTransition) {
+        let lvl: LogLevel = transition.to == .open ? .warning : .info
+        write(lvl, { "breaker \(instance.label): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))" })
+        journal.append(TransitionRecord(at: transition.at, subject: "breaker \(instance.label)", from: transition.from.rawValue,
+                                        to: transition.to.rawValue, reason: "\(transition.reason)"))
+    }
+
+    private func write(_ lvl: LogLevel, _ message: () -> String) {
+        guard lvl >= level else { return }
+        var line = ByteBuffer(capacity: 256)
+        WallClock.rfc3339(into: &line)
+        line.write(byte: UInt8(ascii: " "))
+        line.write(string: lvl.name)
+        line.write(byte: UInt8(ascii: " "))
+        line.write(string: message())
+        line.write(byte: UInt8(ascii: "\n"))
+        line.withReadableBytes { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,83 @@
+import SwitchyardCore
+
+/// One configured service as every worker sees it: its config, its shared instances and the policy
+/// for failed attempts. Immutable once built; a reload builds new ones (keeping the `InstanceState`s
+/// of instances that stay).
+public final class ServiceState: Sendable {
+    public let config: ServiceConfig
+    public let index: Int
+    public let instances: [InstanceState]
+    let generation: ServiceGeneration
+    let attemptPolicy: AttemptPolicy
+    let nameBytes: [UInt8]
+
+    init(config: ServiceConfig, index: Int, instances: [InstanceState], generation: ServiceGeneration) {
+        self.config = config
+        self.index = index
+        self.instances = instances
+        self.generation = generation
+        self.attemptPolicy = AttemptPolicy(retries: config.retries)
+        self.nameBytes = Array(config.name.utf8)
+    }
+}
+
+/// Everything a worker needs to handle requests under one configuration: services, routes, limits.
+/// Immutable; swapped as a whole on reload so that a request runs on the snapshot it started with.
+public final class ProxyState: Sendable {
+    public let config: Config
+    public let services: [ServiceState]
+    let routes: RouteTable
+    let limits: HTTPLimits
+    /// Upper-case allowed methods as bytes, and the `Allow` header value for 405.
+    let allowedMethods: [[UInt8]]
+    let allowHeader: [UInt8]
+
+    /// Resolves every instance address. With `previous` (a reload), instances that stay keep their
+    /// state: the same `InstanceState` when the instance keeps its service and position, otherwise
+    /// a new one that starts from a copy of the old breaker, window and health verdict.
+    init(config: Config, previous: ProxyState? = nil) throws {
+        self.config = config
+        var byLabel: [String: InstanceState] = [:]
+        var oldServices: [String: ServiceState] = [:]
+        for s in previous?.services ?? [] {
+            oldServices[s.config.name] = s
+            for i in s.instances { byLabel[i.label] = i }
+        }
+        var services: [ServiceState] = []
+        for (si, sc) in config.services.enumerated() {
+            let old = oldServices[sc.name]
+            let generation = old?.generation ?? ServiceGeneration()
+            var instances: [InstanceState] = []
+            for (ii, ic) in sc.instances.enumerated() {
+                let label = ic.url.description
+                if let same = old?.instances.indices.contains(ii) == true ? old?.instances[ii] : nil,
+                   same.label == label, same.config == ic {
+                    if old?.config.circuitBreaker != sc.circuitBreaker {
+                        same.shared.withLock { $0.breaker.reconfigure(sc.circuitBreaker) }
+                    }
+                    instances.append(same)
+                    continue
+                }
+                let address = try SocketAddress.resolve(host: ic.url.host, port: ic.url.port)
+                let state = InstanceState(config: ic, index: ii, address: address,
+                                          breakerConfig: sc.circuitBreaker, generation: generation)
+                if let moved = byLabel[label] {
+                    let copy = moved.shared.withLock { $0 }
+                    state.shared.withLock { $0 = copy; $0.breaker.reconfigure(sc.circuitBreaker) }
+                    state.healthRaw.store(moved.healthRaw.load(ordering: .relaxed), ordering: .relaxed)
+                }
+                instances.append(state)
+            }
+            generation.bump()
+            services.append(ServiceState(config: sc, index: si, instances: instances, generation: generation))
+        }
+        self.services = services
+        self.routes = RouteTable(services: config.services)
+        var limits = HTTPLimits()
+        limits.maxHeaderBytes = config.accept.maxHeader
+        limits.maxBody = config.accept.maxBody
+        self.limits = limits
+        self.allowedMethods = config.accept.methods.map { Array($0.utf8) }
+        self.allowHeader = Array(config.accept.methods.joined(separator: ", ").utf8)
+    }
+}

@@ -1,0 +1,137 @@
+import Glibc
+import SwitchyardCore
+
+/// One TCP connection from a worker to an upstream instance. It lives either in the worker's pool
+/// (idle, watched for the upstream closing it) or attached to the `ClientConnection` whose request it
+/// carries; the client connection drives the exchange, this type only owns the socket and buffers.
+final class UpstreamConnection: EventHandler {
+    enum Phase {
+        case connecting
+        case idle
+        case active
+        case closed
+    }
+
+    unowned(unsafe) let worker: Worker
+    let instance: InstanceState
+    /// Position of the instance's service in the worker's current snapshot (renumbered on reload).
+    var serviceIndex: Int
+    var phase: Phase
+    /// The request bytes not yet written.
+    var output = ByteBuffer(capacity: 2048)
+    /// Response bytes read and not yet forwarded to the client.
+    var input = ByteBuffer(capacity: 16 << 10)
+    /// The client whose exchange this connection carries while active. The client clears it before it
+    /// lets go of the connection, so the reference never dangles (both live on the same loop).
+    unowned(unsafe) var client: ClientConnection?
+    /// Requests this connection carried (a reused connection may have been closed by the upstream).
+    var served = 0
+    /// Index in the pool's idle list while idle.
+    var poolSlot = -1
+    var responseParser: ResponseHeadParser
+    var responseHead = ResponseHead()
+
+    init(worker: Worker, instance: InstanceState, serviceIndex: Int, fd: Int32, connected: Bool) {
+        self.worker = worker
+        self.instance = instance
+        self.serviceIndex = serviceIndex
+        self.phase = connected ? .active : .connecting
+        self.responseParser = ResponseHeadParser(limits: worker.state.limits)
+        super.init(fd: fd)
+    }
+
+    func setInterest(_ events: IOEvents) { worker.loop.modify(self, interest: events) }
+
+    override func handleEvent(_ events: IOEvents) {
+        switch phase {
+        case .connecting:
+            let err = Socket.pendingError(fd)
+            if err != 0 || events.contains(.error) {
+                client?.upstreamFailed(self, .connectFailed)
+                return
+            }
+            if events.contains(.writable) || events.contains(.hangup) {
+                if events.contains(.hangup) && !events.contains(.writable) {
+                    client?.upstreamFailed(self, .connectFailed)
+                    return
+                }
+                phase = .active
+                worker.loop.cancelWakeUp(self)
+                client?.upstreamConnected(self)
+            }
+        case .idle:
+            // An idle pooled connection has nothing to say: data or EOF means it is no longer usable.
+            worker.pools[serviceIndex][instance.index].remove(self)
+            close()
+        case .active:
+            if events.contains(.writable) && !output.isEmpty {
+                flushRequest()
+                if phase != .active { return }
+            }
+            if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
+                client?.upstreamReadable(self)
+            }
+        case .closed:
+            break
+        }
+    }
+
+    /// Writes as much of the pending request as the socket takes; the rest waits for writability.
+    func flushRequest() {
+        guard !output.isEmpty else { return }
+        let r = output.withReadableBytes { Posix.write(fd, $0) }
+        switch r {
+        case .done(let n):
+            output.consume(n)
+        case .wouldBlock:
+            break
+        case .closed, .failed:
+            client?.upstreamFailed(self, .closedBeforeResponse)
+            return
+        }
+        setInterest(output.isEmpty ? .readable : [.readable, .writable])
+    }
+
+    /// Reads what the upstream sent into `input`. Returns false on EOF or error.
+    func readResponse() -> IOResult<Int> {
+        input.writeWithUnsafeMutableBytes(minimum: 8192) { buffer in
+            switch Posix.read(fd, into: buffer) {
+            case .done(let n): n
+            case .wouldBlock: -1
+            case .closed: 0
+            case .failed: -2
+            }
+        }.asIOResult
+    }
+
+    override func timerFired(now: Instant) {
+        switch phase {
+        case .connecting: client?.upstreamFailed(self, .connectFailed)
+        case .idle:
+            worker.pools[serviceIndex][instance.index].remove(self)
+            close()
+        case .active, .closed: break
+        }
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        client = nil
+        worker.loop.cancelWakeUp(self)
+        worker.loop.deregister(self)
+        Posix.close(fd)
+    }
+}
+
+private extension Int {
+    /// Maps `writeWithUnsafeMutableBytes`'s count back to an I/O result (see `readResponse`).
+    var asIOResult: IOResult<Int> {
+        switch self {
+        case 1...: .done(self)
+        case 0: .closed
+        case -1: .wouldBlock
+        default: .failed(errno)
+        }
+    }
+}

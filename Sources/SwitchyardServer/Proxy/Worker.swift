@@ -1,0 +1,207 @@
+import Glibc
+import SwitchyardCore
+
+/// Everything one worker thread owns: its event loop, its listeners, its client connections, its
+/// upstream pools and its view of every service. Only its own thread touches it; the supervisor
+/// reaches it through `EventLoopHandle.execute`.
+final class Worker {
+    let index: Int
+    let loop: EventLoop
+    let log: ErrorLog
+    let limit: ConnectionLimit
+    private(set) var state: ProxyState
+    var views: [ServiceView]
+    /// Idle upstream connections, `[service][instance]` of the current snapshot.
+    var pools: [[UpstreamPool]]
+    var rng: SplitMix64
+    var validator = JSONValidator()
+    /// One acceptor per listen address (each worker has its own SO_REUSEPORT socket).
+    private var listeners: [(address: ListenAddress, acceptor: Acceptor)] = []
+    /// Open client connections, for drain.
+    private var clients: [ClientConnection] = []
+    var clientCount: Int { clients.count }
+    private(set) var draining = false
+    /// Called once, on this worker's thread, when draining and the last client connection closed.
+    var onDrained: (() -> Void)?
+    private var requestCounter: UInt64 = 0
+    /// This worker's access-log lines, written out once per loop turn (nil when the log is off).
+    let accessLog: AccessLogBuffer?
+    private lazy var accessLogFlusher = TurnEndAction { [unowned self] in self.accessLog?.flush() }
+    private let requestIDPrefix: UInt64
+
+    init(index: Int, loop: EventLoop, state: ProxyState, log: ErrorLog, limit: ConnectionLimit, seed: UInt64,
+         accessLog: AccessLog?) {
+        self.index = index
+        self.accessLog = accessLog.flatMap { $0.isEnabled ? AccessLogBuffer(log: $0) : nil }
+        self.loop = loop
+        self.log = log
+        self.limit = limit
+        self.state = state
+        self.views = state.services.map { ServiceView(service: $0) }
+        self.pools = state.services.map { s in s.instances.map { _ in UpstreamPool() } }
+        self.rng = SplitMix64(seed: seed)
+        self.requestIDPrefix = rng.next()
+    }
+
+    // MARK: Listeners and client connections
+
+    /// Starts accepting on listener sockets made for this worker. The acceptors hold the worker
+    /// strongly: the loop's registry keeps them, and so the worker, alive.
+    func listen(on sockets: [(ListenAddress, Int32)]) {
+        for (address, fd) in sockets {
+            let acceptor = Acceptor(listener: fd, loop: loop, limit: limit) { fd, peer in
+                self.accepted(fd: fd, address: peer)
+            }
+            if draining { acceptor.pause() }
+            listeners.append((address, acceptor))
+            if !acceptor.start() { log.error("worker \(index): cannot watch the listener for \(address)") }
+        }
+    }
+
+    /// Stops accepting on `address` and closes this worker's socket for it (reload removed it).
+    func stopListening(on address: ListenAddress) {
+        listeners.removeAll { entry in
+            guard entry.address == address else { return false }
+            entry.acceptor.stop()
+            Posix.close(entry.acceptor.fd)
+            return true
+        }
+    }
+
+    private func accepted(fd: Int32, address: SocketAddress) {
+        var peer = ByteBuffer(capacity: 48)
+        address.writeNumericHost(into: &peer)
+        let client = ClientConnection(worker: self, fd: fd, peer: peer.readableArray())
+        guard loop.register(client, interest: .readable) else {
+            Posix.close(fd)
+            limit.release()
+            return
+        }
+        client.clientSlot = clients.count
+        clients.append(client)
+        loop.wakeUp(client, at: loop.now + state.config.timeouts.clientIdle)
+    }
+
+    func connectionClosed(_ client: ClientConnection) {
+        let slot = client.clientSlot
+        if slot >= 0 && slot < clients.count && clients[slot] === client {
+            clients.swapAt(slot, clients.count - 1)
+            clients[slot].clientSlot = slot
+            clients.removeLast()
+            client.clientSlot = -1
+        }
+        limit.release()
+        for l in listeners { l.acceptor.limitReleased() }
+        if draining && clients.isEmpty { finishDrain() }
+    }
+
+    /// Flushes the access-log lines of this turn once the turn ends (one write per turn).
+    func scheduleAccessLogFlush() {
+        loop.callAtTurnEnd(accessLogFlusher)
+    }
+
+    // MARK: Upstreams
+
+    /// Picks an instance of service `s` not in `tried`, by the service's selector.
+    func select(_ s: Int, excluding tried: TriedInstances) -> Int? {
+        let instances = state.services[s].instances
+        return views[s].selector.select(from: views[s].eligible, excluding: tried,
+                                        inFlight: { instances[$0].inFlight.load(ordering: .relaxed) }, using: &rng)
+    }
+
+    /// Opens a new connection to `instance`; nil when the connect failed at once.
+    func connect(to instance: InstanceState, serviceIndex: Int) -> UpstreamConnection? {
+        switch Socket.connect(instance.address) {
+        case .connected(let fd):
+            let u = UpstreamConnection(worker: self, instance: instance, serviceIndex: serviceIndex, fd: fd, connected: true)
+            instance.totals.connectionsOpened.add(1, ordering: .relaxed)
+            guard loop.register(u, interest: .readable) else { Posix.close(fd); return nil }
+            return u
+        case .inProgress(let fd):
+            let u = UpstreamConnection(worker: self, instance: instance, serviceIndex: serviceIndex, fd: fd, connected: false)
+            guard loop.register(u, interest: .writable) else { Posix.close(fd); return nil }
+            return u
+        case .failed:
+            return nil
+        }
+    }
+
+    /// A request id: 16 hex digits, a bijection of a per-worker counter salted with a random prefix.
+    func nextRequestID(into out: inout [UInt8]) {
+        requestCounter &+= 1
+        var v = requestIDPrefix &+ requestCounter &* 0x9E37_79B9_7F4A_7C15
+        v ^= v >> 29
+        let digits: StaticString = "0123456789abcdef"
+        for shift in stride(from: 60, through: 0, by: -4) {
+            out.append(digits.utf8Start[Int((v >> UInt64(shift)) & 15)])
+        }
+    }
+
+    // MARK: Reload and drain
+
+    /// Switches to a new snapshot. Requests in flight finish on the one they started with; pools of
+    /// instances that stay move to their new position, the others are closed.
+    func apply(_ next: ProxyState) {
+        var oldPosition: [ObjectIdentifier: (Int, Int)] = [:]
+        for (s, service) in state.services.enumerated() {
+            for instance in service.instances { oldPosition[ObjectIdentifier(instance)] = (s, instance.index) }
+        }
+        var kept = Set<ObjectIdentifier>()
+        var nextPools: [[UpstreamPool]] = []
+        for (s, service) in next.services.enumerated() {
+            var row: [UpstreamPool] = []
+            for instance in service.instances {
+                let id = ObjectIdentifier(instance)
+                if let (os, oi) = oldPosition[id], !kept.contains(id) {
+                    kept.insert(id)
+                    var pool = pools[os][oi]
+                    pool.renumber(service: s)
+                    row.append(pool)
+                } else {
+                    row.append(UpstreamPool())
+                }
+            }
+            nextPools.append(row)
+        }
+        for (s, service) in state.services.enumerated() {
+            for instance in service.instances where !kept.contains(ObjectIdentifier(instance)) {
+                pools[s][instance.index].closeAll()
+            }
+        }
+        pools = nextPools
+        state = next
+        views = next.services.map { ServiceView(service: $0) }
+    }
+
+    /// Stops accepting (the listening sockets close, so new connections are refused), closes idle
+    /// keep-alive connections and pooled upstream connections, and lets requests in flight finish;
+    /// their answers carry `Connection: close`.
+    func beginDrain() {
+        guard !draining else { return }
+        draining = true
+        for l in listeners {
+            l.acceptor.stop()
+            Posix.close(l.acceptor.fd)
+        }
+        listeners.removeAll()
+        for s in pools.indices { for i in pools[s].indices { pools[s][i].closeAll() } }
+        for c in clients where c.phase == .idle { c.close() }
+        if clients.isEmpty { finishDrain() }
+    }
+
+    private func finishDrain() {
+        let done = onDrained
+        onDrained = nil
+        done?()
+    }
+}
+
+/// Runs an action when the loop turn in which it was scheduled ends.
+final class TurnEndAction: EventHandler {
+    private let action: () -> Void
+    init(_ action: @escaping () -> Void) {
+        self.action = action
+        super.init(fd: -1)
+    }
+    override func turnEnded() { action() }
+}

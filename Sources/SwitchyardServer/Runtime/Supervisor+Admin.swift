@@ -1,0 +1,62 @@
+import Glibc
+import SwitchyardCore
+
+/// What the admin API reads and triggers (SPEC section 6).
+extension Supervisor: AdminBackend {
+    var config: Config { state.config }
+    var isDraining: Bool { draining }
+
+    func reload() -> ReloadOutcome {
+        switch reloadConfig() {
+        case .reloaded(let summary): .reloaded(summary: summary)
+        case .failed(let errors): .failed(errors)
+        }
+    }
+
+    /// Everything `/stats`, `/dump` and `/metrics` show, read from the shared instance state.
+    func snapshot() -> ProxySnapshot {
+        let now = MonotonicClock.now()
+        let wall = WallClock.now()
+        var services: [ServiceSnapshot] = []
+        for service in state.services {
+            var instances: [InstanceSnapshot] = []
+            var eligible = 0
+            for instance in service.instances {
+                let (phase, trips, openUntil, window, latency) = instance.shared.withLock { s in
+                    (s.breaker.phase, s.breaker.trips, s.breaker.openUntil, s.breaker.window.snapshot(at: now), s.latency)
+                }
+                var health: HealthSnapshot?
+                if service.config.healthCheck != nil,
+                   let h = healthChecker?.state(for: "\(service.config.name) \(instance.label)") {
+                    health = HealthSnapshot(verdict: h.verdict, consecutiveSuccesses: h.consecutiveSuccesses,
+                                            consecutiveFailures: h.consecutiveFailures, history: h.recentResults)
+                }
+                let text: String = switch phase {
+                case .open: "open"
+                case .halfOpen: "half_open"
+                case .closed: instance.health == .unhealthy ? "unhealthy" : "healthy"
+                }
+                if text == "healthy" || text == "half_open" { eligible += 1 }
+                let t = instance.totals
+                let totals = InstanceTotalsSnapshot(
+                    requests: t.requests.load(ordering: .relaxed), responses2xx: t.responses2xx.load(ordering: .relaxed),
+                    responses3xx: t.responses3xx.load(ordering: .relaxed), responses4xx: t.responses4xx.load(ordering: .relaxed),
+                    responses5xx: t.responses5xx.load(ordering: .relaxed), connectFailures: t.connectFailures.load(ordering: .relaxed),
+                    timeouts: t.timeouts.load(ordering: .relaxed), protocolErrors: t.protocolErrors.load(ordering: .relaxed),
+                    connectionsOpened: t.connectionsOpened.load(ordering: .relaxed))
+                instances.append(InstanceSnapshot(url: instance.label, state: text, breaker: phase, trips: trips,
+                                                  openUntil: openUntil, window: window,
+                                                  inFlight: instance.inFlight.load(ordering: .relaxed),
+                                                  totals: totals, latency: latency, health: health))
+            }
+            services.append(ServiceSnapshot(name: service.config.name, routes: service.config.routes,
+                                            balancer: service.config.balancer.rawValue,
+                                            supplier: service.config.supplier.rawValue, eligible: eligible,
+                                            instances: instances))
+        }
+        return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
+                             nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
+                             draining: draining, reloads: reloads, reloadFailures: reloadFailures,
+                             clientConnections: limit.count, services: services, transitions: log.journal.recent())
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Glibc
+
+/// A running `switchyard-echo` on a free loopback port.
+final class EchoUpstream {
+    let process: TestProcess
+    let port: UInt16
+    let name: String
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(name: String, port fixedPort: UInt16? = nil, arguments: [String] = []) throws {
+        self.name = name
+        port = fixedPort ?? Net.freePort()
+        process = try TestProcess(TestPaths.echo, ["--listen", "127.0.0.1:\(port)", "--name", name] + arguments,
+                                  name: "echo-\(name)-\(port)")
+        guard Net.waitForPort(port) else { throw TestError("echo \(name) did not start: \(process.output)") }
+    }
+
+    /// Sends one request straight to the upstream (bypassing the proxy).
+    func direct(_ method: String = "POST", _ path: String, body: String = "{}") throws -> TestResponse {
+        let c = try RawConnection(port: port)
+        return try c.request(method, path, body: body)
+    }
+}
+
+/// A running `switchyard` on a generated config with a free listen port and admin port.
+final class ProxyUnderTest {
+    let process: TestProcess
+    let port: UInt16
+    let adminPort: UInt16
+    let configPath: String
+
+    /// `services` is the YAML of the `services:` list (indented by two spaces), `extra` top-level keys.
+    init(services: String, extra: String = "", workers: Int = 1, environment: [String: String]? = nil) throws {
+        port = Net.freePort()
+        adminPort = Net.freePort()
+        let dir = TestPaths.tempDir()
+        configPath = dir.appendingPathComponent("config.yaml").path
+        self.extra = extra
+        self.workers = workers
+        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        process = try TestProcess(TestPaths.switchyard, ["--config", configPath], name: "switchyard-\(port)",
+                                  environment: environment)
+        guard Net.waitForPort(port) else {
+            process.stop()
+            throw TestError("switchyard did not start:\n\(process.output)\nconfig:\n\(yaml)")
+        }
+    }
+
+    let extra: String
+    let workers: Int
+
+    /// Rewrites the config file with other services (same ports) and sends SIGHUP.
+    func reload(services: String) throws {
+        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        process.signal(SIGHUP)
+    }
+
+    static func yaml(port: UInt16, adminPort: UInt16, workers: Int, extra: String, services: String) -> String {
+        """
+            listen: "127.0.0.1:\(port)"
+            workers: \(workers)
+            admin:
+              listen: "127.0.0.1:\(adminPort)"
+            log:
+              access: off
+              level: info
+            \(extra)
+            services:
+            \(services)
+            """
+    }
+
+    func connect(timeout: Double = 10) throws -> RawConnection { try RawConnection(port: port, timeout: timeout) }
+
+    /// One request on a fresh connection.
+    func request(_ method: String = "POST", _ path: String = "/", body: String = "{}",
+                 headers: [String: String] = [:]) throws -> TestResponse {
+        try connect().request(method, path, body: body, headers: headers)
+    }
+}
+
+extension TestResponse {
+    /// The echo's `name` field: which upstream answered.
+    var upstreamName: String? { json?["name"] as? String }
+    /// The echo's view of the request headers, lower-cased names.
+    var echoedHeaders: [String: String] {
+        var out: [String: String] = [:]
+        for pair in (json?["headers"] as? [[String]]) ?? [] where pair.count == 2 { out[pair[0].lowercased()] = pair[1] }
+        return out
+    }
+}
