@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/inotify.h>
 
 // Plain integer constants: Glibc imports some of these as structs or enums.
 static const uint32_t SY_EPOLLIN = EPOLLIN;
@@ -26,6 +27,13 @@ static const int SY_EFD_NONBLOCK = EFD_NONBLOCK;
 static const int SY_EFD_CLOEXEC = EFD_CLOEXEC;
 static const int SY_TFD_NONBLOCK = TFD_NONBLOCK;
 static const int SY_TFD_CLOEXEC = TFD_CLOEXEC;
+static const int SY_IN_NONBLOCK = IN_NONBLOCK;
+static const int SY_IN_CLOEXEC = IN_CLOEXEC;
+static const uint32_t SY_IN_CLOSE_WRITE = IN_CLOSE_WRITE;
+static const uint32_t SY_IN_MOVED_TO = IN_MOVED_TO;
+static const uint32_t SY_IN_CREATE = IN_CREATE;
+static const uint32_t SY_IN_DELETE_SELF = IN_DELETE_SELF;
+static const uint32_t SY_IN_MOVE_SELF = IN_MOVE_SELF;
 static const int SY_TFD_TIMER_ABSTIME = TFD_TIMER_ABSTIME;
 static const int SY_SFD_NONBLOCK = SFD_NONBLOCK;
 static const int SY_SFD_CLOEXEC = SFD_CLOEXEC;

@@ -20,6 +20,7 @@ final class Supervisor {
     /// Health-check target id -> the instance it checks (rebuilt on reload).
     private var healthTargets: [Int: InstanceState] = [:]
     private var admin: AdminServer?
+    private var watcher: ConfigWatcher?
     private(set) var draining = false
     private var drainedWorkers = 0
     private(set) var reloads = 0
@@ -102,6 +103,7 @@ final class Supervisor {
             return 1
         }
         startWatchdog()
+        updateWatcher()
         control.run()
         signals?.close()
         group?.stopAll()
@@ -218,10 +220,28 @@ final class Supervisor {
         for address in removed { listenSockets[address] = nil }
         for (address, fds) in opened { listenSockets[address] = fds }
         reloads += 1
+        updateWatcher()
         log.journal.append(TransitionRecord(at: control.now, subject: "config", from: "", to: "reloaded", reason: configPath))
         let summary = next.summary
         log.info("reloaded \(configPath): \(summary)")
         return .reloaded(summary)
+    }
+
+    /// Watches the config file while `reload: watch` is set.
+    private func updateWatcher() {
+        switch state.config.reload {
+        case .watch where watcher == nil:
+            watcher = ConfigWatcher(loop: control, path: configPath) { [unowned self] in
+                log.info("\(configPath) changed: reloading")
+                _ = reloadConfig()
+            }
+            if watcher == nil { log.error("reload: watch: cannot watch \(configPath) with inotify (errno \(errno))") }
+        case .signal where watcher != nil:
+            watcher?.stop()
+            watcher = nil
+        default:
+            break
+        }
     }
 
     // MARK: Health checks

@@ -7,15 +7,17 @@ import Testing
 /// through `validate`, through `feed` one byte at a time, and through `feed` cut at a few split points;
 /// all three must agree, error offset included.
 @Suite struct JSONTestSuiteTests {
-    /// The corpus folder, found by walking up from this file to a folder holding
-    /// `shared/testdata/JSONTestSuite/test_parsing` (it is `/work/shared/...` from every worktree).
+    /// The corpus folder: the copy kept in the repository (`Tests/Fixtures/JSONTestSuite`, MIT, with its
+    /// LICENSE), or else a `shared/testdata/JSONTestSuite/test_parsing` found walking up from this file.
     static func corpusDirectory() -> URL? {
         var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while dir.path != "/" && !dir.path.isEmpty {
-            let candidate = dir.appendingPathComponent("shared/testdata/JSONTestSuite/test_parsing")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                return candidate
+            for relative in ["Tests/Fixtures/JSONTestSuite/test_parsing", "shared/testdata/JSONTestSuite/test_parsing"] {
+                let candidate = dir.appendingPathComponent(relative)
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    return candidate
+                }
             }
             dir = dir.deletingLastPathComponent()
         }

@@ -70,6 +70,16 @@ import Testing
         #expect(out.contains("config.yaml:5:"), "\(out)")
     }
 
+    @Test("reload: watch picks up a rewritten file without a signal")
+    func watchReload() throws {
+        let a = try EchoUpstream(name: "a"), b = try EchoUpstream(name: "b")
+        let proxy = try ProxyUnderTest(services: serviceYAML(instances: [a.url]), extra: "reload: watch")
+        #expect(try proxy.request().upstreamName == "a")
+        try proxy.rewrite(services: serviceYAML(instances: [b.url]))
+        #expect(try ObservabilityTests.eventually { try proxy.request().upstreamName == "b" })
+        #expect(proxy.process.output.contains("changed: reloading"))
+    }
+
     @Test("SIGTERM drains: slow requests in flight complete, new connections are refused, exit 0")
     func drain() throws {
         let slow = try EchoUpstream(name: "slow", arguments: ["--delay", "600ms"])

@@ -53,20 +53,25 @@ final class ProxyUnderTest {
 
     /// Rewrites the config file with other services (same ports) and sends SIGHUP.
     func reload(services: String) throws {
-        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
-        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try rewrite(services: services)
         process.signal(SIGHUP)
     }
 
+    /// Rewrites the config file (write to a temporary name, then rename) without signalling.
+    func rewrite(services: String) throws {
+        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The config text; `extra` may replace the default `log:` section (access log off).
     static func yaml(port: UInt16, adminPort: UInt16, workers: Int, extra: String, services: String) -> String {
-        """
+        let log = extra.hasPrefix("log:") || extra.contains("\nlog:") ? "" : "log:\n  access: off\n  level: info"
+        return """
             listen: "127.0.0.1:\(port)"
             workers: \(workers)
             admin:
               listen: "127.0.0.1:\(adminPort)"
-            log:
-              access: off
-              level: info
+            \(log)
             \(extra)
             services:
             \(services)
