@@ -37,10 +37,14 @@ public struct CircuitBreaker: Sendable {
     /// When the current (or last) open phase began.
     var openStartedAt: Instant = .zero
 
+    /// `config.slowCall` in nanoseconds: compared on every record without `Duration` arithmetic.
+    var slowCallNanoseconds: Int64
+
     public init(config: CircuitBreakerConfig) {
         self.config = config
         self.currentCooldown = config.cooldown
         self.window = SlidingWindow(window: config.window, buckets: config.buckets)
+        self.slowCallNanoseconds = config.slowCall.nanoseconds
     }
 
     var probeQuota: Int { max(config.halfOpenRequests, 1) }
@@ -53,7 +57,14 @@ public struct CircuitBreaker: Sendable {
     /// - Returns: the transition, if the phase changed.
     public mutating func record(_ outcome: CallOutcome, latency: Duration, isProbe: Bool,
                                 at now: Instant) -> BreakerTransition? {
-        window.record(outcome, latency: latency, slow: latency > config.slowCall, at: now)
+        record(outcome, latencyNanoseconds: latency.nanoseconds, isProbe: isProbe, at: now)
+    }
+
+    /// `record(_:latency:isProbe:at:)` with the latency in nanoseconds: the proxy's per-request form
+    /// (`Duration` arithmetic goes through 128-bit multiplications and divisions).
+    public mutating func record(_ outcome: CallOutcome, latencyNanoseconds latency: Int64, isProbe: Bool,
+                                at now: Instant) -> BreakerTransition? {
+        window.record(outcome, latencyNanoseconds: latency, slow: latency > slowCallNanoseconds, at: now)
         switch phase {
         case .closed:
             if outcome.isFailure { consecutiveFailures += 1 } else { consecutiveFailures = 0 }
@@ -119,6 +130,7 @@ public struct CircuitBreaker: Sendable {
             window = SlidingWindow(window: new.window, buckets: new.buckets)
         }
         config = new
+        slowCallNanoseconds = new.slowCall.nanoseconds
         currentCooldown = phase == .closed ? new.cooldown : min(max(currentCooldown, new.cooldown), maxCooldown)
         if let until = openUntil { openUntil = min(until, openStartedAt + currentCooldown) }
     }

@@ -44,6 +44,11 @@ public struct SlidingWindow: Sendable {
     /// bucket already reused for a later slice) is dropped.
     /// - Parameter slow: the call took longer than the caller's slow-call threshold.
     public mutating func record(_ outcome: CallOutcome, latency: Duration, slow: Bool, at now: Instant) {
+        record(outcome, latencyNanoseconds: latency.nanoseconds, slow: slow, at: now)
+    }
+
+    /// The same with the latency in nanoseconds (the per-request form, no `Duration` arithmetic).
+    public mutating func record(_ outcome: CallOutcome, latencyNanoseconds latency: Int64, slow: Bool, at now: Instant) {
         let e = epoch(of: now)
         let i = Int(e % UInt64(buckets))
         if ring[i].epoch != e {
@@ -69,7 +74,7 @@ public struct SlidingWindow: Sendable {
             case .protocolError: ring[i].protocolErrors += 1
             }
         }
-        ring[i].latency.record(latency)
+        ring[i].latency.record(nanoseconds: latency)
     }
 
     /// Whether bucket `b` belongs to the window ending at epoch `current`.

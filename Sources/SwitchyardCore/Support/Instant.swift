@@ -29,6 +29,17 @@ public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
         return .nanoseconds(-Int64(clamping: b.nanoseconds - a.nanoseconds))
     }
 
+    /// `self` moved forward by `n` nanoseconds (saturating): the hot-path form of `+ Duration`.
+    @inlinable public func advanced(byNanoseconds n: UInt64) -> Instant {
+        let (r, o) = nanoseconds.addingReportingOverflow(n)
+        return Instant(nanoseconds: o ? .max : r)
+    }
+
+    /// Nanoseconds from `earlier` to `self`, 0 if `earlier` is later.
+    @inlinable public func nanoseconds(since earlier: Instant) -> Int64 {
+        nanoseconds >= earlier.nanoseconds ? Int64(clamping: nanoseconds - earlier.nanoseconds) : 0
+    }
+
     public var description: String { "Instant(\(nanoseconds)ns)" }
 }
 

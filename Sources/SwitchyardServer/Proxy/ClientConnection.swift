@@ -131,7 +131,7 @@ final class ClientConnection: EventHandler {
         if n == -1 { return }
         if phase == .idle {
             phase = .readingHead
-            worker.loop.wakeUp(self, at: worker.loop.now + state.config.timeouts.clientHeader)
+            worker.loop.wakeUp(self, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.clientHeader))
         }
         process()
     }
@@ -147,7 +147,7 @@ final class ClientConnection: EventHandler {
                 }
                 if phase == .idle {
                     phase = .readingHead
-                    worker.loop.wakeUp(self, at: worker.loop.now + state.config.timeouts.clientHeader)
+                    worker.loop.wakeUp(self, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.clientHeader))
                 }
                 let result = input.withReadableBytes { parser.parse($0, into: &head) }
                 switch result {
@@ -228,7 +228,7 @@ final class ClientConnection: EventHandler {
         chunked = ChunkedDecoder(limits: state.limits)
         chunkOffset = headLength
         phase = .readingBody
-        worker.loop.wakeUp(self, at: worker.loop.now + state.config.timeouts.clientHeader)
+        worker.loop.wakeUp(self, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.clientHeader))
     }
 
     /// True once the whole body is in (`requestLength` set); answers and closes on a bad chunk.
@@ -290,7 +290,7 @@ final class ClientConnection: EventHandler {
         freshRetryUsed = false
         phase = .forwarding
         setInterest([])
-        worker.loop.wakeUp(self, at: worker.loop.now + state.config.timeouts.response)
+        worker.loop.wakeUp(self, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.response))
         dispatch()
     }
 
@@ -354,7 +354,7 @@ final class ClientConnection: EventHandler {
             u.flushRequest()
         } else {
             u.setInterest(.writable)
-            worker.loop.wakeUp(u, at: worker.loop.now + state.config.timeouts.connect)
+            worker.loop.wakeUp(u, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.connect))
         }
     }
 
@@ -659,13 +659,13 @@ final class ClientConnection: EventHandler {
 
     private func recordOutcome(_ outcome: CallOutcome) {
         guard let target = instance else { return }
-        let latency = worker.loop.now - attemptStart
+        let latency = worker.loop.now.nanoseconds(since: attemptStart)
         let probe = isProbe
         isProbe = false
         let now = worker.loop.now
         let transition = target.shared.withLock { shared -> BreakerTransition? in
-            shared.latency.record(latency)
-            return shared.breaker.record(outcome, latency: latency, isProbe: probe, at: now)
+            shared.latency.record(nanoseconds: latency)
+            return shared.breaker.record(outcome, latencyNanoseconds: latency, isProbe: probe, at: now)
         }
         if let t = transition {
             worker.log.breaker(instance: target, transition: t)
@@ -687,7 +687,7 @@ final class ClientConnection: EventHandler {
             && worker.pools[serviceIndex][target.index].park(u) {
             u.phase = .idle
             u.setInterest(.readable)
-            worker.loop.wakeUp(u, at: worker.loop.now + state.config.timeouts.upstreamIdle)
+            worker.loop.wakeUp(u, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.upstreamIdle))
         } else {
             u.close()
         }
@@ -718,7 +718,7 @@ final class ClientConnection: EventHandler {
             return
         }
         phase = .idle
-        worker.loop.wakeUp(self, at: worker.loop.now + state.config.timeouts.clientIdle)
+        worker.loop.wakeUp(self, at: worker.loop.now.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
         if !output.isEmpty {
             flushOutput()
             if phase == .closed { return }
@@ -740,8 +740,8 @@ final class ClientConnection: EventHandler {
         let record = AccessLogRecord(
             timeUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, status: status,
             bytesIn: headValid ? max(requestLength, headLength) : 0, bytesOut: bytesOut,
-            upstreamMicros: attempt > 0 && instance != nil ? Int((now - attemptStart).nanoseconds / 1000) : nil,
-            totalMicros: Int((now - requestStart).nanoseconds / 1000), attempts: attempt, errorCode: error?.code)
+            upstreamMicros: attempt > 0 && instance != nil ? Int(now.nanoseconds(since: attemptStart) / 1000) : nil,
+            totalMicros: Int(now.nanoseconds(since: requestStart) / 1000), attempts: attempt, errorCode: error?.code)
         let service = headValid && serviceIndex >= 0 ? state.services[serviceIndex] : nil
         let target = instance
         input.withReadableBytes { bytes in

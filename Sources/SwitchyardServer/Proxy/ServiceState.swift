@@ -31,6 +31,9 @@ public final class ProxyState: Sendable {
     /// Upper-case allowed methods as bytes, and the `Allow` header value for 405.
     let allowedMethods: [[UInt8]]
     let allowHeader: [UInt8]
+    /// The timeouts in nanoseconds: deadlines are re-armed several times per request, and `Duration`
+    /// arithmetic goes through 128-bit multiplications.
+    let timeoutNanos: TimeoutNanoseconds
 
     /// Resolves every instance address. With `previous` (a reload), instances that stay keep their
     /// state: the same `InstanceState` when the instance keeps its service and position, otherwise
@@ -79,5 +82,19 @@ public final class ProxyState: Sendable {
         self.limits = limits
         self.allowedMethods = config.accept.methods.map { Array($0.utf8) }
         self.allowHeader = Array(config.accept.methods.joined(separator: ", ").utf8)
+        self.timeoutNanos = TimeoutNanoseconds(config.timeouts)
+    }
+}
+
+/// `TimeoutsConfig` in nanoseconds.
+struct TimeoutNanoseconds: Sendable {
+    let connect, response, clientHeader, clientIdle, upstreamIdle: UInt64
+    init(_ t: TimeoutsConfig) {
+        func ns(_ d: Duration) -> UInt64 { UInt64(max(d.nanoseconds, 0)) }
+        connect = ns(t.connect)
+        response = ns(t.response)
+        clientHeader = ns(t.clientHeader)
+        clientIdle = ns(t.clientIdle)
+        upstreamIdle = ns(t.upstreamIdle)
     }
 }

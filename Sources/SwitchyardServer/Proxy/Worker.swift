@@ -79,7 +79,7 @@ final class Worker {
         }
         client.clientSlot = clients.count
         clients.append(client)
-        loop.wakeUp(client, at: loop.now + state.config.timeouts.clientIdle)
+        loop.wakeUp(client, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
     }
 
     func connectionClosed(_ client: ClientConnection) {
