@@ -1,8 +1,8 @@
 import SwitchyardCore
 
-/// A worker's private view of one service: its selector state (round robin is exact per worker,
+/// A worker's private view of one service (a class: the request path updates it in place, no copies): its selector state (round robin is exact per worker,
 /// SPEC section 1), the eligible set the supplier last produced, and when to recompute it.
-struct ServiceView {
+final class ServiceView {
     let service: ServiceState
     var selector: AnyInstanceSelector
     let supplier: AnyInstanceSupplier
@@ -24,7 +24,7 @@ struct ServiceView {
 
     /// Recomputes the eligible set when a transition happened or a cooldown is due. Returns the breaker
     /// transitions that the clock caused (open -> half-open), for the log.
-    mutating func refreshIfNeeded(now: Instant, log: ErrorLog) {
+    func refreshIfNeeded(now: Instant, log: ErrorLog) {
         let generation = service.generation.load()
         guard generation != seenGeneration || now >= refreshAt else { return }
         seenGeneration = generation

@@ -13,6 +13,8 @@ final class UpstreamConnection: EventHandler {
     }
 
     unowned(unsafe) let worker: Worker
+    /// The worker's loop (both live as long as the worker; cached to spare a reference count per use).
+    unowned(unsafe) let loop: EventLoop
     let instance: InstanceState
     /// Position of the instance's service in the worker's current snapshot (renumbered on reload).
     var serviceIndex: Int
@@ -33,6 +35,7 @@ final class UpstreamConnection: EventHandler {
 
     init(worker: Worker, instance: InstanceState, serviceIndex: Int, fd: Int32, connected: Bool) {
         self.worker = worker
+        self.loop = worker.loop
         self.instance = instance
         self.serviceIndex = serviceIndex
         self.phase = connected ? .active : .connecting
@@ -40,7 +43,7 @@ final class UpstreamConnection: EventHandler {
         super.init(fd: fd)
     }
 
-    func setInterest(_ events: IOEvents) { worker.loop.modify(self, interest: events) }
+    func setInterest(_ events: IOEvents) { loop.modify(self, interest: events) }
 
     override func handleEvent(_ events: IOEvents) {
         switch phase {
@@ -56,7 +59,7 @@ final class UpstreamConnection: EventHandler {
                     return
                 }
                 phase = .active
-                worker.loop.cancelWakeUp(self)
+                loop.cancelWakeUp(self)
                 client?.upstreamConnected(self)
             }
         case .idle:
@@ -118,8 +121,8 @@ final class UpstreamConnection: EventHandler {
         guard phase != .closed else { return }
         phase = .closed
         client = nil
-        worker.loop.cancelWakeUp(self)
-        worker.loop.deregister(self)
+        loop.cancelWakeUp(self)
+        loop.deregister(self)
         Posix.close(fd)
     }
 }

@@ -104,9 +104,10 @@ final class Worker {
 
     /// Picks an instance of service `s` not in `tried`, by the service's selector.
     func select(_ s: Int, excluding tried: TriedInstances) -> Int? {
-        let instances = state.services[s].instances
-        return views[s].selector.select(from: views[s].eligible, excluding: tried,
-                                        inFlight: { instances[$0].inFlight.load(ordering: .relaxed) }, using: &rng)
+        let view = views[s]
+        let instances = view.service.instances
+        return view.selector.select(from: view.eligible, excluding: tried,
+                                    inFlight: { instances[$0].inFlight.load(ordering: .relaxed) }, using: &rng)
     }
 
     /// Opens a new connection to `instance`; nil when the connect failed at once.
@@ -127,13 +128,20 @@ final class Worker {
     }
 
     /// A request id: 16 hex digits, a bijection of a per-worker counter salted with a random prefix.
+    /// Replaces `out`'s contents, reusing its storage.
     func nextRequestID(into out: inout [UInt8]) {
         requestCounter &+= 1
         var v = requestIDPrefix &+ requestCounter &* 0x9E37_79B9_7F4A_7C15
         v ^= v >> 29
-        let digits: StaticString = "0123456789abcdef"
-        for shift in stride(from: 60, through: 0, by: -4) {
-            out.append(digits.utf8Start[Int((v >> UInt64(shift)) & 15)])
+        if out.count != 16 {
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: repeatElement(0, count: 16))
+        }
+        out.withUnsafeMutableBufferPointer { p in
+            for i in 0 ..< 16 {
+                let d = UInt8(truncatingIfNeeded: (v >> UInt64(60 - 4 * i)) & 15)
+                p[i] = d < 10 ? d &+ 0x30 : d &+ 0x57
+            }
         }
     }
 
