@@ -434,9 +434,9 @@ final class ClientConnection: EventHandler {
                 target.totals.protocolErrors.add(1, ordering: .relaxed)
                 recordOutcome(.failure(.protocolError))
             }
-        } else if isProbe {
-            target.shared.withLock { $0.breaker.releaseProbe() }
         }
+        // A stale pooled connection is retried at once on a fresh one to the same instance: a probe slot
+        // this attempt held stays with the retry.
         let service = state.services[serviceIndex]
         let canTryAnother = tried.count < service.instances.count
         let timeLeft = loop.now < (deadline ?? .zero)
@@ -713,6 +713,11 @@ final class ClientConnection: EventHandler {
         if let u = upstream {
             upstream = nil
             u.close()
+        }
+        if isProbe {
+            // The client left before the probe's outcome was known: free the slot for another request.
+            isProbe = false
+            instance?.shared.withLock { $0.breaker.releaseProbe() }
         }
         instance?.inFlight.subtract(1, ordering: .relaxed)
         instance = nil

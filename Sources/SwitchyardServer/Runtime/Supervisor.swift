@@ -191,6 +191,12 @@ final class Supervisor {
         if let workers = next.workers, workers != slots.count {
             log.warning("reload: workers changed from \(slots.count) to \(workers); this takes effect at restart only")
         }
+        if next.admin.listen != state.config.admin.listen {
+            log.warning("reload: admin.listen changed; this takes effect at restart only")
+        }
+        if next.log.access != state.config.log.access {
+            log.warning("reload: log.access changed; this takes effect at restart only")
+        }
         let nextState: ProxyState
         var opened: [ListenAddress: [Int32]] = [:]
         do {

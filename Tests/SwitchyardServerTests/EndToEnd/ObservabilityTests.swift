@@ -92,6 +92,10 @@ import Testing
         let proxy = try ProxyUnderTest(services: serviceYAML(instances: [a.url, b.url]))
         let c = try proxy.connect()
         for i in 0..<7 { _ = try c.request("POST", "/x", headers: i == 3 ? ["X-Echo-Status": "503"] : [:]) }
+        // The worker records an outcome just after the last byte went out: give it a moment.
+        #expect(try Self.eventually(timeout: 2) {
+            (try Self.instanceStats(proxy, a.url)?["window"] as? [String: Any])?["requests"] as? Int == 4
+        })
         let statsA = try Self.instanceStats(proxy, a.url)
         let window = statsA?["window"] as? [String: Any]
         #expect(window?["requests"] as? Int == 4)
