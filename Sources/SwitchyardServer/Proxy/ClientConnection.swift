@@ -27,10 +27,17 @@ final class ClientConnection: EventHandler {
     /// Index in the worker's list of open client connections.
     var clientSlot = -1
 
-    var input = ByteBuffer(capacity: 8192)
-    var output = ByteBuffer(capacity: 4096)
+    // Buffers start tiny and grow on first use; a keep-alive connection idle for `trimDelay` gives
+    // them back, so ten thousand idle clients cost about a kilobyte each.
+    var input = ByteBuffer(capacity: 16)
+    var output = ByteBuffer(capacity: 16)
     /// The de-chunked body of a chunked request.
-    var body = ByteBuffer(capacity: 256)
+    var body = ByteBuffer(capacity: 16)
+    /// Set while idle and the buffers have not been trimmed yet (the idle timer first trims, then closes).
+    var trimPending = false
+    /// When the connection went idle.
+    var idleSince: Instant = .zero
+    static let trimDelayNanos: UInt64 = 1_000_000_000
     var parser: RequestHeadParser
     var head = RequestHead()
     var chunked: ChunkedDecoder
@@ -100,7 +107,16 @@ final class ClientConnection: EventHandler {
     override func timerFired(now: Instant) {
         switch phase {
         case .idle:
-            close()
+            if trimPending {
+                trimPending = false
+                input.shrinkIfIdle(to: 16)
+                output.shrinkIfIdle(to: 16)
+                body.shrinkIfIdle(to: 16)
+                head = RequestHead()
+                loop.wakeUp(self, at: idleSince.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
+            } else {
+                close()
+            }
         case .readingHead, .readingBody:
             if input.isEmpty && phase == .readingHead { close(); return }
             respondError(.requestTimeout, close: true)
@@ -736,7 +752,9 @@ final class ClientConnection: EventHandler {
             return
         }
         phase = .idle
-        loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
+        idleSince = loop.now
+        trimPending = true
+        loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: min(Self.trimDelayNanos, state.timeoutNanos.clientIdle)))
         if !output.isEmpty {
             flushOutput()
             if phase == .closed { return }
