@@ -7,10 +7,11 @@ CONFIG      ?= config.yaml
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 BUILD_FLAGS ?=
+FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help verify-units
+.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json
 
 all: build
 
@@ -21,6 +22,9 @@ help:
 	@echo "make release  optimised build in .build/release"
 	@echo "make install  install binary, systemd units and example config (PREFIX, DESTDIR)"
 	@echo "make verify-units  systemd-analyze verify the unit files (part of make test)"
+	@echo "make fuzz     run every libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	@echo "make fuzz-smoke  every fuzz target ~3 s from the committed seeds (part of make test)"
+	@echo "make fuzz-json   JSON validator against Python's json module (differential)"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -46,6 +50,18 @@ run: release
 test: deps verify-units
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer targets in Fuzz/ (see scripts/fuzz.sh and docs/ROBUSTNESS.md); binaries cached in .build/fuzz.
+fuzz: deps
+	@./scripts/fuzz.sh all $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	@./scripts/fuzz.sh smoke 3
+
+fuzz-json: deps
+	@./scripts/fuzz.sh tool JSONVerdict
+	@python3 scripts/json-differential.py
 
 # systemd-analyze verify on a copy of the units (see scripts/verify-units.sh); needs no running systemd.
 verify-units:
