@@ -212,6 +212,23 @@ import Testing
         #expect(try echo.direct("POST", "/count").json?["request"] as? Int == wire.count)
     }
 
+    @Test("a TE.CL request split into two writes at every byte boundary is refused every time")
+    func everyByteBoundaryRefused() throws {
+        let echo = try EchoUpstream(name: "split-bad")
+        let proxy = try ProxyUnderTest(services: serviceYAML(supplier: "static", instances: [echo.url]))
+        let wire = Array(Self.post("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "8\r\nSMUGGLED\r\n0\r\n\r\n").utf8)
+        for cut in 1..<wire.count {
+            let c = try proxy.connect(timeout: 5)
+            c.setNoDelay()
+            try c.send(Array(wire[..<cut]))
+            usleep(1000)
+            try? c.send(Array(wire[cut...]))  // the proxy may already have answered and closed
+            let reply = FramedReply.parse(try c.readUntilClosedOrResponse())
+            #expect(reply.status == 400 && reply.errorCode == "bad_request", "cut at \(cut): \(reply)")
+        }
+        #expect(try echo.direct("POST", "/count").json?["request"] as? Int == 1)
+    }
+
     @Test("a valid request pipelined with a smuggled one: the first is answered, the second refused, nothing more")
     func pipelinedSmuggling() throws {
         let echo = try EchoUpstream(name: "pipeline")
