@@ -160,12 +160,13 @@ def main():
 
     suite_dir = args.suite
     if suite_dir is None:
+        # The copy kept in the repository, else a shared/testdata one found walking up.
         d = ROOT
-        while d != "/":
-            candidate = os.path.join(d, "shared/testdata/JSONTestSuite/test_parsing")
-            if os.path.isdir(candidate):
-                suite_dir = candidate
-                break
+        while d != "/" and suite_dir is None:
+            for relative in ("Tests/Fixtures/JSONTestSuite/test_parsing", "shared/testdata/JSONTestSuite/test_parsing"):
+                if os.path.isdir(os.path.join(d, relative)):
+                    suite_dir = os.path.join(d, relative)
+                    break
             d = os.path.dirname(d)
     rng = random.Random(args.seed)
     started = time.time()
@@ -195,6 +196,8 @@ def main():
         else:
             differences.append((name, data, verdict, theirs))
 
+    if not suite_dir:
+        print("json-differential: JSONTestSuite not found, generated inputs only")
     print(f"json-differential: {len(inputs)} inputs ({len(named)} suite/edge files), {valid} valid, "
           f"{agree} agree, {expected} expected differences (depth > {MAX_DEPTH}), "
           f"{len(differences)} unexplained, {time.time() - started:.1f}s")
