@@ -7,10 +7,11 @@ CONFIG      ?= config.yaml
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 BUILD_FLAGS ?=
+FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help verify-units
+.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest
 
 all: build
 
@@ -21,6 +22,10 @@ help:
 	@echo "make release  optimised build in .build/release"
 	@echo "make install  install binary, systemd units and example config (PREFIX, DESTDIR)"
 	@echo "make verify-units  systemd-analyze verify the unit files (part of make test)"
+	@echo "make fuzz     run every libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	@echo "make fuzz-smoke  every fuzz target ~3 s from the committed seeds (part of make test)"
+	@echo "make fuzz-json   JSON validator against Python's json module (differential)"
+	@echo "make varnishtest framing cases with Debian's varnishtest as client and upstream (part of make test)"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -46,6 +51,27 @@ run: release
 test: deps verify-units
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
+	@$(MAKE) --no-print-directory varnishtest fuzz-smoke
+
+# libFuzzer targets in Fuzz/ (see scripts/fuzz.sh and docs/ROBUSTNESS.md); binaries cached in .build/fuzz.
+fuzz: deps
+	@./scripts/fuzz.sh all $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	@./scripts/fuzz.sh smoke 3
+
+# Tests/varnishtest/*.vtc against the debug build (scripts/varnishtest.sh); installs varnish when missing.
+varnishtest: deps
+	@command -v varnishtest >/dev/null 2>&1 || { \
+		echo "installing: varnish"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq varnish >/dev/null; \
+	}
+	$(SWIFT) build $(BUILD_FLAGS)
+	@./scripts/varnishtest.sh
+
+fuzz-json: deps
+	@./scripts/fuzz.sh tool JSONVerdict
+	@python3 scripts/json-differential.py
 
 # systemd-analyze verify on a copy of the units (see scripts/verify-units.sh); needs no running systemd.
 verify-units:
