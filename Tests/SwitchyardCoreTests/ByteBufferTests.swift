@@ -20,6 +20,18 @@ import Testing
         #expect(b.allocatedCapacity == 32)
     }
 
+    @Test("removeLast takes back the bytes just written")
+    func removeLast() {
+        var b = ByteBuffer(capacity: 16)
+        b.write("previous|")
+        b.consume(3)
+        b.write("HEAD")
+        b.removeLast(4)
+        #expect(b.readableArray() == Array("vious|".utf8))
+        b.removeLast(6)
+        #expect(b.isEmpty && b.readerIndex == 0)
+    }
+
     @Test("decimal and hex of zero and large values")
     func numbers() {
         var b = ByteBuffer()

@@ -37,6 +37,13 @@ public struct ByteBuffer: ~Copyable {
         if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
     }
 
+    /// Drops the last `count` readable bytes (takes back what was just written).
+    public mutating func removeLast(_ count: Int) {
+        precondition(count >= 0 && count <= readableCount, "removeLast past the readable bytes")
+        writerIndex -= count
+        if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
+    }
+
     /// Drops every readable byte.
     public mutating func clear() { readerIndex = 0; writerIndex = 0 }
 

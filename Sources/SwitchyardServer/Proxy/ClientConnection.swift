@@ -416,9 +416,7 @@ final class ClientConnection: EventHandler {
     func upstreamFailed(_ u: UpstreamConnection, _ failure: UpstreamFailure) {
         guard u === upstream else { u.close(); return }
         if phase == .responding {
-            recordOutcome(.failure(.protocolError))
-            abortExchange()
-            close()
+            responseBroken()
             return
         }
         let reused = u.served > 0
@@ -488,9 +486,7 @@ final class ClientConnection: EventHandler {
                 bodyDone = true
                 pumpResponse(u, upstreamClosed: true)
             } else if phase == .responding {
-                recordOutcome(.failure(.protocolError))
-                abortExchange()
-                close()
+                responseBroken()
             } else {
                 upstreamFailed(u, u.input.isEmpty ? .closedBeforeResponse : .malformedResponse)
             }
@@ -521,12 +517,15 @@ final class ClientConnection: EventHandler {
                 }
                 responseStatus = u.responseHead.status
                 if worker.draining { keepAlive = false }
+                let before = output.readableCount
                 plan = u.input.withReadableBytes { bytes in
                     requestID.withUnsafeBytes { rid in
                         ClientResponseWriter.write(head: u.responseHead, from: bytes, requestID: rid, clientVersion: head.version,
                                                    requestMethod: head.method, keepAlive: keepAlive, into: &output)
                     }
                 }
+                responseHeadLength = output.readableCount - before
+                responseStarted = false
                 u.input.consume(consumed)
                 u.served += 1
                 if plan.closesConnection { keepAlive = false }
@@ -550,6 +549,26 @@ final class ClientConnection: EventHandler {
     }
 
     var upstreamKeepAlive = false
+    /// Bytes of the rewritten response head at the end of `output`, and whether any byte went out
+    /// since: until then a broken upstream response can still become a 502.
+    var responseHeadLength = 0
+    var responseStarted = false
+
+    /// The upstream response broke (bad chunk, early close) after its head was parsed. If nothing of
+    /// it reached the client, the client gets a 502 (an accepted request always gets an answer);
+    /// otherwise the only honest signal left is closing the connection.
+    private func responseBroken() {
+        instance?.totals.protocolErrors.add(1, ordering: .relaxed)
+        recordOutcome(.failure(.protocolError))
+        if !responseStarted && output.readableCount >= responseHeadLength {
+            output.removeLast(responseHeadLength)
+            abortExchange()
+            respondError(.upstreamUnavailable, close: true)
+        } else {
+            abortExchange()
+            close()
+        }
+    }
 
     /// Moves response bytes from the upstream's buffer to the client, as many as the client takes.
     private func pumpResponse(_ u: UpstreamConnection, upstreamClosed: Bool) {
@@ -567,9 +586,7 @@ final class ClientConnection: EventHandler {
                 case .needMore(let c): scanned += c
                 case .done(let c): scanned += c; bodyDone = true
                 case .error:
-                    recordOutcome(.failure(.protocolError))
-                    abortExchange()
-                    close()
+                    responseBroken()
                     return
                 }
             }
@@ -584,9 +601,7 @@ final class ClientConnection: EventHandler {
                 case .needMore(let c): u.input.consume(c)
                 case .done(let c): u.input.consume(c); bodyDone = true
                 case .error:
-                    recordOutcome(.failure(.protocolError))
-                    abortExchange()
-                    close()
+                    responseBroken()
                     return
                 }
             }
@@ -613,6 +628,7 @@ final class ClientConnection: EventHandler {
             switch written {
             case .done(let n):
                 bytesOut += n
+                if n > 0 { responseStarted = true }
                 let fromHead = min(n, pendingOut)
                 output.consume(fromHead)
                 let fromBody = n - fromHead
