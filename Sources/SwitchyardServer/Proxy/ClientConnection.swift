@@ -334,9 +334,14 @@ final class ClientConnection: EventHandler {
             pick = worker.select(serviceIndex, excluding: tried)
             guard let i = pick else { break }
             if worker.views[serviceIndex].phases[i] == .closed { isProbe = false; break }
-            // Half-open: only if a probe slot is free.
+            // Half-open: only if a probe slot is free. The static supplier takes every instance
+            // whatever its breaker says (SPEC 1.4); a free probe slot still lets the breaker close.
             if service.instances[i].shared.withLock({ $0.breaker.acquireProbe(at: loop.now) }) {
                 isProbe = true
+                break
+            }
+            if service.config.supplier == .static {
+                isProbe = false
                 break
             }
             tried.insert(i)
@@ -367,10 +372,20 @@ final class ClientConnection: EventHandler {
             loop.cancelWakeUp(u)
         } else {
             switch worker.connect(to: target, serviceIndex: serviceIndex) {
-            case .some(let c): u = c
-            case .none:
+            case .connection(let c): u = c
+            case .failed:
                 target.inFlight.subtract(1, ordering: .relaxed)
                 attemptFailed(.connectFailed, connection: nil)
+                return
+            case .localResources(let e):
+                target.inFlight.subtract(1, ordering: .relaxed)
+                if isProbe {
+                    isProbe = false
+                    target.shared.withLock { $0.breaker.releaseProbe() }
+                }
+                worker.log.warning("cannot open a connection to \(target.label): \(String(cString: strerror(e))) (not counted against the instance)")
+                instance = nil
+                respondError(.upstreamUnavailable, close: true)
                 return
             }
         }

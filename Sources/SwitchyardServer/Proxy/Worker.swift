@@ -110,20 +110,31 @@ final class Worker {
                                     inFlight: { instances[$0].inFlight.load(ordering: .relaxed) }, using: &rng)
     }
 
-    /// Opens a new connection to `instance`; nil when the connect failed at once.
-    func connect(to instance: InstanceState, serviceIndex: Int) -> UpstreamConnection? {
+    /// What opening an upstream connection gave.
+    enum ConnectOutcome {
+        case connection(UpstreamConnection)
+        /// The instance refused or is unreachable: its failure.
+        case failed
+        /// This process is out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): not the
+        /// instance's fault, so not recorded against it.
+        case localResources(Int32)
+    }
+
+    /// Opens a new connection to `instance`.
+    func connect(to instance: InstanceState, serviceIndex: Int) -> ConnectOutcome {
         switch Socket.connect(instance.address) {
         case .connected(let fd):
             let u = UpstreamConnection(worker: self, instance: instance, serviceIndex: serviceIndex, fd: fd, connected: true)
             instance.totals.connectionsOpened.add(1, ordering: .relaxed)
-            guard loop.register(u, interest: .readable) else { Posix.close(fd); return nil }
-            return u
+            guard loop.register(u, interest: .readable) else { Posix.close(fd); return .localResources(ENOMEM) }
+            return .connection(u)
         case .inProgress(let fd):
             let u = UpstreamConnection(worker: self, instance: instance, serviceIndex: serviceIndex, fd: fd, connected: false)
-            guard loop.register(u, interest: .writable) else { Posix.close(fd); return nil }
-            return u
-        case .failed:
-            return nil
+            guard loop.register(u, interest: .writable) else { Posix.close(fd); return .localResources(ENOMEM) }
+            return .connection(u)
+        case .failed(let e):
+            if e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM { return .localResources(e) }
+            return .failed
         }
     }
 
