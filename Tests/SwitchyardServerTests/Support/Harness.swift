@@ -31,16 +31,21 @@ final class ProxyUnderTest {
     let configPath: String
 
     /// `services` is the YAML of the `services:` list (indented by two spaces), `extra` top-level keys.
-    init(services: String, extra: String = "", workers: Int = 1, environment: [String: String]? = nil) throws {
+    /// `$SWITCHYARD_TEST_WORKERS`, when set, replaces `workers` (`make tsan` runs every suite with 2).
+    /// `launcher` runs the proxy through a wrapper that execs it (e.g. `["prlimit", "--nofile=64:64"]`).
+    init(services: String, extra: String = "", workers: Int = 1, environment: [String: String]? = nil,
+         launcher: [String] = []) throws {
         port = Net.freePort()
         adminPort = Net.freePort()
         let dir = TestPaths.tempDir()
         configPath = dir.appendingPathComponent("config.yaml").path
         self.extra = extra
+        let workers = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_WORKERS"].flatMap { Int($0) } ?? workers
         self.workers = workers
         let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        process = try TestProcess(TestPaths.switchyard, ["--config", configPath], name: "switchyard-\(port)",
+        let command = launcher + [TestPaths.switchyard, "--config", configPath]
+        process = try TestProcess(command[0], Array(command.dropFirst()), name: "switchyard-\(port)",
                                   environment: environment)
         guard Net.waitForPort(port) else {
             process.stop()
