@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test("supplier static keeps an instance whose breaker opened (SPEC 1.4: static is every configured instance)",
-          .disabled("bug: ClientConnection.dispatch gates every pick on the breaker phase, whatever the supplier"))
+)
     func staticSupplierIgnoresBreaker() throws {
         let upstream = try FaultyUpstream()
         let proxy = try ProxyUnderTest(services: serviceYAML(supplier: "static", instances: [upstream.url], extra: """
@@ -225,7 +225,7 @@ import Testing
     }
 
     @Test("descriptor exhaustion does not eject a healthy upstream (the proxy's own EMFILE is not the instance's fault)",
-          .disabled("bug: socket() EMFILE in Worker.connect is recorded as the instance's connect failure; the breaker opens"))
+)
     func descriptorExhaustionKeepsInstance() throws {
         let run = try Self.exhaustDescriptors(breaker: "")
         #expect(ObservabilityTests.eventually(timeout: 2) { (try? run.proxy.request().status) == 200 },
