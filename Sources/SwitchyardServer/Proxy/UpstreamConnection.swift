@@ -20,9 +20,9 @@ final class UpstreamConnection: EventHandler {
     var serviceIndex: Int
     var phase: Phase
     /// The request bytes not yet written.
-    var output = ByteBuffer(capacity: 2048)
+    var output = ByteBuffer(capacity: 1024)
     /// Response bytes read and not yet forwarded to the client.
-    var input = ByteBuffer(capacity: 16 << 10)
+    var input = ByteBuffer(capacity: 8192)
     /// The client whose exchange this connection carries while active. The client clears it before it
     /// lets go of the connection, so the reference never dangles (both live on the same loop).
     unowned(unsafe) var client: ClientConnection?
