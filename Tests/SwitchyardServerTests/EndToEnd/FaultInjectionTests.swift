@@ -221,7 +221,7 @@ import Testing
         #expect(ObservabilityTests.eventually(timeout: 4) { ProcessProbe.fdCount(pid) <= run.fdStart },
                 "fds \(run.fdStart) at start, \(ProcessProbe.fdCount(pid)) now")
         print("FAULTS: nofile 64, 100 clients: \(run.outcome); proxy fds \(run.fdStart) -> \(run.fdHeld) -> \(ProcessProbe.fdCount(pid)); "
-              + "CPU \(run.cpuHeld) s/1 s held, \(run.cpuIdle) s/2 s idle")
+              + "CPU \(String(format: "%.2f", run.cpuHeld)) s/1 s held, \(String(format: "%.2f", run.cpuIdle)) s/2 s idle")
     }
 
     @Test("descriptor exhaustion does not eject a healthy upstream (the proxy's own EMFILE is not the instance's fault)",
