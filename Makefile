@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest
+.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan
 
 all: build
 
@@ -26,6 +26,9 @@ help:
 	@echo "make fuzz-smoke  every fuzz target ~3 s from the committed seeds (part of make test)"
 	@echo "make fuzz-json   JSON validator against Python's json module (differential)"
 	@echo "make varnishtest framing cases with Debian's varnishtest as client and upstream (part of make test)"
+	@echo "make faults-long   fault injection at full size: 1,000 slow clients, 10,000 dropped connections"
+	@echo "make soak     SOAK_MINUTES (default 10) of mixed load with a flapping upstream and reloads; RSS and fds checked"
+	@echo "make tsan     the end-to-end suites with the proxy built and run under ThreadSanitizer, 2 workers"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -94,5 +97,27 @@ install: release
 	install -D -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/switchyard/OPERATIONS.md
 	[ -e $(DESTDIR)/etc/switchyard/config.yaml ] || install -D -m 0644 config.yaml $(DESTDIR)/etc/switchyard/config.yaml
 
+# Robustness (docs/ROBUSTNESS-FAULTS.md). The short fault-injection tests run inside `make test`.
+SOAK_MINUTES ?= 10
+E2E_SUITES   := ProxyHTTPTests|ProxyErrorTests|ProxyBalancingTests|ObservabilityTests|OperationsTests|FaultInjectionTests
+
+faults-long: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	SWITCHYARD_FAULTS_LONG=1 $(SWIFT) test --skip-build $(BUILD_FLAGS) --filter FaultInjectionTests
+
+# A release build in its own scratch path (.build-bench), then scripts/soak.sh.
+soak: deps
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing: wrk"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; \
+	}
+	$(SWIFT) build -c release --scratch-path .build-bench $(BUILD_FLAGS)
+	SWITCHYARD_BIN_DIR=.build-bench/release ./scripts/soak.sh $(SOAK_MINUTES)
+
+# Proxy, echo and tests built with -sanitize=thread in .build-tsan; any ThreadSanitizer report fails.
+tsan: deps
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread $(BUILD_FLAGS)
+	./scripts/tsan.sh '$(E2E_SUITES)'
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-bench .build-tsan

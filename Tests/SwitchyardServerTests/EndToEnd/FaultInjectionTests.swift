@@ -116,14 +116,14 @@ import Testing
         _ = try Self.throughput(port: proxy.port, seconds: 0.2) // warm-up
         var ratio = 0.0, before = 0.0, during = 0.0
         var slow: SlowClients?
-        // Up to three rounds: the machine is shared, one noisy second should not fail the test.
+        // Up to three rounds, the best counts: the machine is shared, one noisy second should not fail the test.
         for _ in 0..<3 {
             slow = nil
-            before = try Self.throughput(port: proxy.port, seconds: 1)
+            let b = try Self.throughput(port: proxy.port, seconds: 1)
             slow = try SlowClients(port: proxy.port, count: count)
             usleep(200_000)
-            during = try Self.throughput(port: proxy.port, seconds: 1)
-            ratio = during / before
+            let d = try Self.throughput(port: proxy.port, seconds: 1)
+            if d / b > ratio { ratio = d / b; before = b; during = d }
             if ratio >= 0.9 { break }
         }
         #expect(ratio >= 0.9, "throughput \(before)/s before, \(during)/s with \(count) slow clients")
@@ -144,6 +144,7 @@ import Testing
         let echo = try EchoUpstream(name: "a")
         let proxy = try Self.proxy(before: echo.url, extra: "timeouts:\n  upstream_idle: 1s")
         let pid = proxy.process.pid
+        #expect(try proxy.request().status == 200) // every worker is up; one pooled upstream connection
         let fdStart = ProcessProbe.fdCount(pid)
         let port = proxy.port
         let failed = SharedCounter()
@@ -173,7 +174,7 @@ import Testing
         #expect(proxy.process.isRunning)
         #expect(try proxy.request().status == 200)
         let fdPeak = ProcessProbe.fdCount(pid)
-        #expect(ObservabilityTests.eventually(timeout: 8) { ProcessProbe.fdCount(pid) == fdStart },
+        #expect(ObservabilityTests.eventually(timeout: 8) { ProcessProbe.fdCount(pid) <= fdStart },
                 "fds: \(fdStart) at start, \(ProcessProbe.fdCount(pid)) now")
         print("FAULTS: flood \(total) connections in \(String(format: "%.1f", floodSeconds)) s; fds \(fdStart) -> \(fdPeak) -> \(ProcessProbe.fdCount(pid))")
     }
@@ -200,7 +201,11 @@ import Testing
         return (echo, proxy, outcome, fdStart, fdHeld, cpuHeld, cpuIdle)
     }
 
-    @Test("descriptor exhaustion (RLIMIT_NOFILE 64, 100 clients): answers or closes, no spin, fds return, serves again")
+    /// ThreadSanitizer needs descriptors itself (symbolizer, report file): `make tsan` skips these two.
+    static let underTSan = ProcessInfo.processInfo.environment["SWITCHYARD_TSAN"] == "1"
+
+    @Test("descriptor exhaustion (RLIMIT_NOFILE 64, 100 clients): answers or closes, no spin, fds return, serves again",
+          .disabled(if: underTSan, "TSan cannot symbolize or write its reports at RLIMIT_NOFILE 64"))
     func descriptorExhaustion() throws {
         // A breaker that never trips here: see descriptorExhaustionKeepsInstance for why.
         let run = try Self.exhaustDescriptors(breaker: "circuit_breaker:\n  consecutive_failures: 100000\n  min_requests: 100000")
@@ -221,11 +226,11 @@ import Testing
         #expect(ObservabilityTests.eventually(timeout: 4) { ProcessProbe.fdCount(pid) <= run.fdStart },
                 "fds \(run.fdStart) at start, \(ProcessProbe.fdCount(pid)) now")
         print("FAULTS: nofile 64, 100 clients: \(run.outcome); proxy fds \(run.fdStart) -> \(run.fdHeld) -> \(ProcessProbe.fdCount(pid)); "
-              + "CPU \(run.cpuHeld) s/1 s held, \(run.cpuIdle) s/2 s idle")
+              + "CPU \(String(format: "%.2f", run.cpuHeld)) s/1 s held, \(String(format: "%.2f", run.cpuIdle)) s/2 s idle")
     }
 
     @Test("descriptor exhaustion does not eject a healthy upstream (the proxy's own EMFILE is not the instance's fault)",
-)
+          .disabled(if: underTSan, "TSan cannot symbolize or write its reports at RLIMIT_NOFILE 64"))
     func descriptorExhaustionKeepsInstance() throws {
         let run = try Self.exhaustDescriptors(breaker: "")
         #expect(ObservabilityTests.eventually(timeout: 2) { (try? run.proxy.request().status) == 200 },
