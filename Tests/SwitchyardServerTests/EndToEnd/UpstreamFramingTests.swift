@@ -72,6 +72,7 @@ import Testing
     static func check(_ path: String) throws {
         let (answer, expected) = cases[path]!
         let upstream = try RawUpstream { _ in answer }
+        defer { upstream.stop() }  // its accept thread holds it: stop explicitly so it can go away
         let proxy = try ProxyUnderTest(services: serviceYAML(supplier: "static", instances: [upstream.url], extra: """
             circuit_breaker:
               consecutive_failures: 0

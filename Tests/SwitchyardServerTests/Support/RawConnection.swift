@@ -39,7 +39,9 @@ final class RawConnection {
         addr.sin_port = port.bigEndian
         let r = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        if r != 0 { Glibc.close(fd); throw TestError("connect to \(port) failed: errno \(errno)") }
+        // No close here: the object is fully initialised, so throwing runs `deinit`, which closes `fd`.
+        // Closing twice would close whatever socket another test opened on the same number meanwhile.
+        if r != 0 { throw TestError("connect to \(port) failed: errno \(errno)") }
     }
 
     deinit { Glibc.close(fd) }

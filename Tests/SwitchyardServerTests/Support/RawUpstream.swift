@@ -18,6 +18,7 @@ final class RawUpstream: @unchecked Sendable {
     private let answer: @Sendable (String) -> Answer
     private let lock = NSLock()
     private var received: [String] = []
+    private var stopped = false
 
     init(answer: @escaping @Sendable (_ path: String) -> Answer) throws {
         self.answer = answer
@@ -40,10 +41,16 @@ final class RawUpstream: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    deinit { stop() }
-
-    /// Stops accepting (connections already open end when the proxy closes them).
-    func stop() { shutdown(listener, Int32(SHUT_RDWR)) }
+    /// Stops accepting (connections already open end when the proxy closes them). Call it when done:
+    /// the accept thread keeps the object alive until then.
+    /// Only the first call acts (the accept thread closes the listener, whose number may be reused).
+    func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { shutdown(listener, Int32(SHUT_RDWR)) }
+    }
 
     /// The raw request heads received so far, in order.
     var requests: [String] { lock.withLock { received } }
@@ -53,6 +60,7 @@ final class RawUpstream: @unchecked Sendable {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EINTR { continue }
+                Glibc.close(listener)
                 return
             }
             Thread.detachNewThread { [self] in serve(fd) }

@@ -37,11 +37,13 @@ final class TestProcess: @unchecked Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// SIGKILLs the process if it still runs.
+    /// SIGKILLs the process if it still runs and waits up to 5 s for it. Bounded on purpose: on Linux,
+    /// Foundation's `Process` can miss a child's exit when tests start processes in parallel (the child
+    /// stays a zombie; swift-corelibs-foundation#4795), and `waitUntilExit()` then hangs the test run.
     func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            waitForExit(timeout: 5)
         }
     }
 
