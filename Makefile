@@ -97,7 +97,7 @@ install: release
 	install -D -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/switchyard/OPERATIONS.md
 	[ -e $(DESTDIR)/etc/switchyard/config.yaml ] || install -D -m 0644 config.yaml $(DESTDIR)/etc/switchyard/config.yaml
 
-# Robustness (docs/ROBUSTNESS-FAULTS.md). The short fault-injection tests run inside `make test`.
+# Robustness (docs/ROBUSTNESS.md). The short fault-injection tests run inside `make test`.
 SOAK_MINUTES ?= 10
 E2E_SUITES   := ProxyHTTPTests|ProxyErrorTests|ProxyBalancingTests|ObservabilityTests|OperationsTests|FaultInjectionTests
 

@@ -6,7 +6,7 @@ import Testing
 /// End-to-end fault injection (robustness, part 3): misbehaving upstreams, slow clients, connection
 /// floods and descriptor exhaustion. Each test is bounded (under 10 s); `SWITCHYARD_FAULTS_LONG=1`
 /// (`make faults-long`) scales the floods up to 1,000 slow clients and 10,000 dropped connections.
-/// Figures are printed on lines starting with `FAULTS:` for docs/ROBUSTNESS-FAULTS.md.
+/// Figures are printed on lines starting with `FAULTS:` for docs/ROBUSTNESS.md.
 @Suite(.serialized) struct FaultInjectionTests {
     static let long = ProcessInfo.processInfo.environment["SWITCHYARD_FAULTS_LONG"] == "1"
 
