@@ -21,6 +21,7 @@ help:
 	@echo "make release  optimised build in .build/release"
 	@echo "make install  install binary, systemd units and example config (PREFIX, DESTDIR)"
 	@echo "make verify-units  systemd-analyze verify the unit files (part of make test)"
+	@echo "make bench    micro benchmarks (ns/op) and, with ../shared/bench/compare.py, the proxy comparison"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -68,5 +69,19 @@ install: release
 	install -D -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/switchyard/OPERATIONS.md
 	[ -e $(DESTDIR)/etc/switchyard/config.yaml ] || install -D -m 0644 config.yaml $(DESTDIR)/etc/switchyard/config.yaml
 
+# Micro benchmarks of the core (ns/op, median of runs), then the macro comparison against nginx and
+# HAProxy when ../shared/bench/compare.py is there. Instructions per operation, stable on a busy
+# machine: scripts/callgrind-bench.sh. Method and history: docs/BENCHMARKS.md.
+COMPARE ?= ../shared/bench/compare.py
+COMPARE_FLAGS ?= --rounds 3
+bench: deps
+	$(SWIFT) build -c release --scratch-path .build-bench --product switchyard-bench $(BUILD_FLAGS)
+	.build-bench/release/switchyard-bench
+	@if [ -x "$(COMPARE)" ] || [ -f "$(COMPARE)" ]; then \
+		$(SWIFT) build -c release $(BUILD_FLAGS) && python3 $(COMPARE) $(COMPARE_FLAGS); \
+	else \
+		echo "skipping the proxy comparison: $(COMPARE) not found"; \
+	fi
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-bench
