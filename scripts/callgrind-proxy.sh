@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-10}"
 conns="${2:-8}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/.build/release/switchyard"
+bin="${SWITCHYARD_BIN:-$root/.build/release/switchyard}"   # SWITCHYARD_BIN: e.g. .build-bench/release/switchyard
 out="$root/.build/callgrind"
 mkdir -p "$out"
 rm -f "$out"/callgrind.out*

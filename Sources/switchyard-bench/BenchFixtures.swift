@@ -3,11 +3,11 @@ import SwitchyardCore
 /// The inputs the benchmarks work on: what the proxy sees under `compare.py` and
 /// `scripts/callgrind-proxy.sh` (wrk JSON POSTs through to nginx upstreams).
 enum BenchFixtures {
-    /// The JSON body wrk posts (135 bytes).
+    /// The JSON body wrk posts in `scripts/callgrind-proxy.sh` (132 bytes).
     static let smallJSON = Array(#"{"order":7,"user":"alice","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"note":"benchmark payload","pad":"xxxxxxxxxxxxxxxx"}"#.utf8)
 
     /// A request head as wrk sends it with the bench script's `post.lua` (3 fields).
-    static let request = Array("POST / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 135\r\nContent-Type: application/json\r\n\r\n".utf8)
+    static let request = Array("POST / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 132\r\nContent-Type: application/json\r\n\r\n".utf8)
 
     /// A response head as nginx 1.22 sends it for `return 200 '{"ok":true}'` (5 fields).
     static let response = Array("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Wed, 02 Dec 2026 10:00:00 GMT\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n".utf8)

@@ -80,7 +80,7 @@ enum CoreBenchmarks {
                                 out.clear()
                                 UpstreamRequestWriter.write(head: head, from: bytes, basePath: UnsafeRawBufferPointer(start: nil, count: 0),
                                                             upstreamHost: upstreamHost, clientAddress: client, requestID: id,
-                                                            bodyLength: 135, into: &out)
+                                                            bodyLength: 132, into: &out)
                                 acc &+= out.readableCount
                             }
                         }
@@ -122,7 +122,7 @@ enum CoreBenchmarks {
                     out.write(value)
                     out.write("\r\n")
                     out.write("Content-Length: ")
-                    out.write(decimal: 135)
+                    out.write(decimal: 132)
                     out.write("\r\n\r\n")
                     acc &+= out.readableCount
                 }
