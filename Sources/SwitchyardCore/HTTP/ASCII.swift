@@ -32,6 +32,7 @@ enum ASCII {
 
     /// Whether `bytes` equals `lowercased` ignoring ASCII case. `lowercased` holds only lower-case
     /// letters, digits, `-`, `/`, `+` and `.`; `bytes` may hold anything.
+    @inline(__always)
     static func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
         guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
         return compare(bytes.baseAddress, UnsafeRawPointer(lowercased.utf8Start), count: bytes.count,
@@ -45,6 +46,7 @@ enum ASCII {
     }
 
     /// Whether `a` equals the static ASCII string `s` exactly.
+    @inline(__always)
     static func equals(_ a: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
         guard a.count == s.utf8CodeUnitCount else { return false }
         return compare(a.baseAddress, UnsafeRawPointer(s.utf8Start), count: a.count, foldFirst: false, foldSecond: false)
