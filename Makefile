@@ -29,6 +29,7 @@ help:
 	@echo "make faults-long   fault injection at full size: 1,000 slow clients, 10,000 dropped connections"
 	@echo "make soak     SOAK_MINUTES (default 10) of mixed load with a flapping upstream and reloads; RSS and fds checked"
 	@echo "make tsan     the end-to-end suites with the proxy built and run under ThreadSanitizer, 2 workers"
+	@echo "make bench    micro benchmarks (ns/op) and, with ../shared/bench/compare.py, the proxy comparison"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -121,3 +122,19 @@ tsan: deps
 
 clean:
 	rm -rf .build .build-bench .build-tsan
+# Micro benchmarks of the core (ns/op, median of runs), then the macro comparison against nginx and
+# HAProxy when ../shared/bench/compare.py is there. Instructions per operation, stable on a busy
+# machine: scripts/callgrind-bench.sh. Method and history: docs/BENCHMARKS.md.
+COMPARE ?= ../shared/bench/compare.py
+COMPARE_FLAGS ?= --rounds 3
+bench: deps
+	$(SWIFT) build -c release --scratch-path .build-bench --product switchyard-bench $(BUILD_FLAGS)
+	.build-bench/release/switchyard-bench
+	@if [ -x "$(COMPARE)" ] || [ -f "$(COMPARE)" ]; then \
+		$(SWIFT) build -c release $(BUILD_FLAGS) && python3 $(COMPARE) $(COMPARE_FLAGS); \
+	else \
+		echo "skipping the proxy comparison: $(COMPARE) not found"; \
+	fi
+
+clean:
+	rm -rf .build .build-bench

@@ -30,6 +30,8 @@ let package = Package(
 
         .executableTarget(name: "switchyard", dependencies: ["SwitchyardServer", "SwitchyardCore"]),
         .executableTarget(name: "switchyard-echo", dependencies: ["SwitchyardServer", "SwitchyardCore"]),
+        // Micro benchmarks of the core's per-request work (`make bench`, docs/BENCHMARKS.md).
+        .executableTarget(name: "switchyard-bench", dependencies: ["SwitchyardCore"], swiftSettings: releaseSettings),
 
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"],
                     resources: []),

@@ -11,7 +11,7 @@ proxy="${PROXY:-switchyard}"
 seconds="${1:-10}"
 conns="${2:-8}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/.build/release/switchyard"
+bin="${SWITCHYARD_BIN:-$root/.build/release/switchyard}"   # SWITCHYARD_BIN: e.g. .build-bench/release/switchyard
 out="$root/.build/callgrind"
 mkdir -p "$out"
 rm -f "$out"/callgrind.out*

@@ -32,6 +32,38 @@ import Testing
         #expect(b.isEmpty && b.readerIndex == 0)
     }
 
+    @Test("writes of every length from 0 to 40 (the inline small copy and memcpy) keep every byte, across growth and compaction")
+    func everyLength() {
+        let source = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for start in 0..<3 {
+            var b = ByteBuffer(capacity: 16)
+            var expected: [UInt8] = []
+            for length in 0...40 {
+                let slice = Array(source[start..<start + length])
+                slice.withUnsafeBytes { b.write($0) }
+                expected += slice
+                if length % 7 == 6 {
+                    // Leaves unread bytes at a non-zero reader index: the next growth compacts first.
+                    b.consume(5)
+                    expected.removeFirst(5)
+                }
+            }
+            #expect(b.readableArray() == expected)
+        }
+    }
+
+    @Test("decimals of every width, negative ones included")
+    func decimals() {
+        var b = ByteBuffer(capacity: 16)
+        var expected = ""
+        for value in [0, 7, -7, 10, 99, 100, -1000, 65_535, Int.max, Int.min, Int.min + 1] {
+            b.write(decimal: value)
+            b.write(byte: UInt8(ascii: ","))
+            expected += "\(value),"
+        }
+        #expect(String(decoding: b.readableArray(), as: UTF8.self) == expected)
+    }
+
     @Test("decimal and hex of zero and large values")
     func numbers() {
         var b = ByteBuffer()

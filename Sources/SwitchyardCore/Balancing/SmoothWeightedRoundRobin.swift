@@ -18,16 +18,21 @@ struct SmoothWeightedRoundRobin: Sendable, Equatable {
     /// Picks among the eligible, untried instances for which `admit` holds.
     mutating func pick(from eligible: EligibleSet, excluding tried: TriedInstances,
                        admitting admit: (Int) -> Bool = { _ in true }) -> Int? {
-        var best = -1
-        var total = 0
-        for i in eligible where weights.isCandidate(i, excluding: tried) && admit(i) {
-            let w = weights[i]
-            current[i] &+= w
-            total &+= w
-            if best < 0 || current[i] > current[best] { best = i }
+        let weights = self.weights
+        // One uniqueness check for the whole pass rather than one per `current[i]` update;
+        // `isCandidate` keeps every index inside `weights`, which has `current`'s count.
+        return current.withUnsafeMutableBufferPointer { current in
+            var best = -1
+            var total = 0
+            for i in eligible where weights.isCandidate(i, excluding: tried) && admit(i) {
+                let w = weights[i]
+                current[i] &+= w
+                total &+= w
+                if best < 0 || current[i] > current[best] { best = i }
+            }
+            guard best >= 0 else { return nil }
+            current[best] &-= total
+            return best
         }
-        guard best >= 0 else { return nil }
-        current[best] &-= total
-        return best
     }
 }

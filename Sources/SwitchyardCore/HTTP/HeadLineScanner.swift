@@ -26,15 +26,15 @@ struct HeadLineScanner: Sendable {
     mutating func next(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Line {
         let end = min(bytes.count, limit)
         var i = scanIndex
-        while i < end {
-            if bytes[i] == ASCII.lf {
+        if i < end, let base = bytes.baseAddress {
+            i = SWAR.firstLF(base, from: i, end: end)
+            if i < end {
                 let start = lineStart
                 guard i > start, bytes[i - 1] == ASCII.cr else { return .bareLF }
                 lineStart = i + 1
                 scanIndex = i + 1
                 return .line(start: start, end: i - 1)
             }
-            i += 1
         }
         scanIndex = i
         return bytes.count >= limit ? .tooLong : .needMore

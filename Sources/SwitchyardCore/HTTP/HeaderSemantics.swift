@@ -6,8 +6,9 @@ enum HeaderSemantics {
         let first = bytes[start]
         // RFC 9112 section 5.2: obsolete line folding is rejected.
         if ASCII.isWhitespace(first) { return .failure(HTTPError(.badRequest, "obsolete line folding in header")) }
-        var i = start
-        while i < end && ASCII.isTokenChar(bytes[i]) { i += 1 }
+        // A line has at least one byte (empty lines end the head), so the buffer has a base address.
+        let base = bytes.baseAddress!
+        let i = SWAR.firstNonTokenByte(base, from: start, end: end)
         guard i < end, bytes[i] == ASCII.colon else {
             if i < end && ASCII.isWhitespace(bytes[i]) {
                 // RFC 9112 section 5.1: no whitespace between the field name and the colon.
@@ -18,12 +19,8 @@ enum HeaderSemantics {
         }
         guard i > start else { return .failure(HTTPError(.badRequest, "empty header name")) }
         let name = ByteRange(start: start, count: i - start)
-        var v = i + 1
-        while v < end {
-            guard ASCII.isFieldValueChar(bytes[v]) else {
-                return .failure(HTTPError(.badRequest, "control character in header value"))
-            }
-            v += 1
+        if SWAR.firstNonFieldValueByte(base, from: i + 1, end: end) < end {
+            return .failure(HTTPError(.badRequest, "control character in header value"))
         }
         let value = ASCII.trimmed(bytes, ByteRange(start: i + 1, count: end - i - 1))
         return .success(HeaderField(name: name, value: value, kind: HeaderKind.classify(name.bytes(in: bytes))))

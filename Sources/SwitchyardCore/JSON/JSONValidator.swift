@@ -136,9 +136,10 @@ extension JSONValidator {
         b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6
     }
 
-    /// Whether any of the eight bytes in `word` is not plain string ASCII: below 0x20, 0x80 or
-    /// above, `"` or `\`. Exact (no false positives) bit tricks on the whole word at once.
-    @inline(__always) private static func hasSpecialByte(_ word: UInt64) -> Bool {
+    /// Flags (high bit) the bytes of `word`, read little-endian, that are not plain string ASCII:
+    /// below 0x20, 0x80 or above, `"` or `\`. The lowest flag is exact (a borrow can flag bytes
+    /// above a real match, never below one), so it locates the first such byte.
+    @inline(__always) private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -146,7 +147,7 @@ extension JSONValidator {
         let control = (word &- ones &* 0x20) & ~word              // high bit where a byte < 0x20
         let quoteZero = (quote &- ones) & ~quote                  // high bit where a byte == '"'
         let backslashZero = (backslash &- ones) & ~backslash      // high bit where a byte is a backslash
-        return (control | quoteZero | backslashZero | word) & highs != 0
+        return (control | quoteZero | backslashZero | word) & highs
     }
 
     /// The rest of a literal after its first byte, packed low byte first: "rue", "alse", "ull".
@@ -193,7 +194,14 @@ extension JSONValidator {
 
             case .afterValue:
                 switch b {
-                case UInt8(ascii: ","): state = inObject ? .key : .value
+                case UInt8(ascii: ","):
+                    if inObject {
+                        // `,"key"` without whitespace, the usual form: open the key string here.
+                        if i &+ 1 < n && p[i &+ 1] == UInt8(ascii: "\"") { inKey = true; state = .string; i &+= 2; continue scan }
+                        state = .key
+                    } else {
+                        state = .value
+                    }
                 case UInt8(ascii: "}") where inObject: state = pop()
                 case UInt8(ascii: "]") where !inObject: state = pop()
                 case 0x20, 0x0A, 0x0D, 0x09: break
@@ -219,20 +227,31 @@ extension JSONValidator {
                 i += 1
 
             case .string:
-                // The hot loop: skip plain ASCII eight bytes at a time, then byte by byte up to the
-                // first byte that is not plain, which the switch below handles.
-                while i &+ 8 <= n && !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                    i &+= 8
-                }
-                if i == n { break scan }
-                var c = Self.stringClass[Int(p[i])]
-                while c == 0 {
-                    i += 1
+                // The hot loop: skip plain ASCII eight bytes at a time and land on the first byte
+                // that is not plain, which the switch below handles; byte by byte near the end.
+                var c: UInt8
+                while true {
+                    if i &+ 8 <= n {
+                        let flags = Self.specialBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                        if flags == 0 { i &+= 8; continue }
+                        i &+= flags.trailingZeroBitCount &>> 3
+                        c = Self.stringClass[Int(p[i])]
+                        break
+                    }
                     if i == n { break scan }
                     c = Self.stringClass[Int(p[i])]
+                    if c != 0 { break }
+                    i &+= 1
                 }
                 switch c {
-                case 1: state = inKey ? .colon : (depth == 0 ? .done : .afterValue)
+                case 1:
+                    if inKey {
+                        // `"key":` without whitespace, the usual form: take the colon here.
+                        if i &+ 1 < n && p[i &+ 1] == UInt8(ascii: ":") { state = .value; i &+= 2; continue scan }
+                        state = .colon
+                    } else {
+                        state = depth == 0 ? .done : .afterValue
+                    }
                 case 2: state = .escape
                 case 3: reason = "control character in string"; break scan
                 case 5: state = .tail1

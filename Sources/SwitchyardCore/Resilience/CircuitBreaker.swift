@@ -68,7 +68,10 @@ public struct CircuitBreaker: Sendable {
         switch phase {
         case .closed:
             if outcome.isFailure { consecutiveFailures += 1 } else { consecutiveFailures = 0 }
-            guard let reason = tripReason(at: now) else { return nil }
+            // The window's running totals when they are current (the usual case); read field by
+            // field, as `window.counts(at:)` here made a copy of the whole window.
+            let counts = window.epoch(of: now) == window.totalsEpoch ? window.totals : window.counts(at: now)
+            guard let reason = tripReason(counts) else { return nil }
             return open(from: .closed, reason: reason, at: now)
         case .halfOpen:
             guard isProbe, probesInFlight > 0 else { return nil }
@@ -138,9 +141,9 @@ public struct CircuitBreaker: Sendable {
     /// `maxCooldown`, but never below `cooldown`.
     var maxCooldown: Duration { max(config.maxCooldown, config.cooldown) }
 
-    /// The first trip rule that holds now, if any.
-    func tripReason(at now: Instant) -> BreakerReason? {
-        let counts = window.counts(at: now)
+    /// The first trip rule that holds for the window's `counts` now, if any.
+    @inline(__always)
+    func tripReason(_ counts: WindowSnapshot) -> BreakerReason? {
         if counts.requests >= max(config.minRequests, 1) {
             if config.errorRate > 0, counts.errorRate >= config.errorRate {
                 return .errorRate(rate: counts.errorRate, threshold: config.errorRate, requests: counts.requests)

@@ -4,7 +4,8 @@
 /// `e % buckets == i`, where `width = window / buckets`. A bucket whose epoch is older than the
 /// current slice is stale; it is cleared when a record lands on it, and ignored by readers, so
 /// nothing needs a timer. The window thus covers between `window - width` and `window` of history.
-/// Recording is O(1) and never allocates (the ring is allocated once, in `init`).
+/// Recording is O(1) amortised (plus one pass over the ring when a record opens a new time slice)
+/// and never allocates (the ring is allocated once, in `init`).
 public struct SlidingWindow: Sendable {
     struct Bucket: Sendable {
         var epoch: UInt64 = .max          // .max: never used
@@ -25,6 +26,11 @@ public struct SlidingWindow: Sendable {
     /// `window / buckets` in nanoseconds, at least 1.
     let width: UInt64
     var ring: [Bucket]
+    /// The counts of the buckets live in the window ending at epoch `totalsEpoch`, kept current by
+    /// `record`: `counts(at:)`, which the breaker reads after every call, then need not sum the
+    /// ring. Re-summed only when a record opens a later epoch (once per bucket width at most).
+    var totals = WindowSnapshot()
+    var totalsEpoch: UInt64 = 0
 
     /// - Parameters:
     ///   - window: the span of history kept; at least 1 ns.
@@ -75,6 +81,26 @@ public struct SlidingWindow: Sendable {
             }
         }
         ring[i].latency.record(nanoseconds: latency)
+
+        if e > totalsEpoch {
+            // A later slice: buckets may have left the window.
+            totalsEpoch = e
+            totals = sum(current: e)
+        } else if totalsEpoch - e < UInt64(buckets) {
+            // Bucket i is live at `totalsEpoch`. (Had it been reset just now, its old slice lay a
+            // whole ring before `e`, so outside that window and not in `totals`.)
+            totals.requests += 1
+            if slow { totals.slowCalls += 1 }
+            if case .failure(let kind) = outcome {
+                totals.errors += 1
+                switch kind {
+                case .connect: totals.connectErrors += 1
+                case .timeout: totals.timeouts += 1
+                case .status5xx: totals.status5xx += 1
+                case .protocolError: totals.protocolErrors += 1
+                }
+            }
+        }
     }
 
     /// Whether bucket `b` belongs to the window ending at epoch `current`.
@@ -87,6 +113,11 @@ public struct SlidingWindow: Sendable {
     /// zero). Cheap: what the breaker reads after every call.
     public func counts(at now: Instant) -> WindowSnapshot {
         let current = epoch(of: now)
+        return current == totalsEpoch ? totals : sum(current: current)
+    }
+
+    /// Sums the counts of the buckets live in the window ending at epoch `current`.
+    func sum(current: UInt64) -> WindowSnapshot {
         var s = WindowSnapshot()
         // By index: iterating the elements would copy each bucket's histogram.
         for i in 0..<ring.count where isLive(i, current: current) {
@@ -123,5 +154,6 @@ public struct SlidingWindow: Sendable {
     /// Forgets every call (the breaker does this when it closes).
     public mutating func reset() {
         for i in 0..<ring.count { ring[i].epoch = .max }
+        totals = WindowSnapshot()
     }
 }

@@ -7,8 +7,13 @@
 public struct ByteBuffer: ~Copyable {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var capacity: Int
-    public private(set) var readerIndex: Int = 0
-    public private(set) var writerIndex: Int = 0
+    @usableFromInline var _readerIndex: Int = 0
+    @usableFromInline var _writerIndex: Int = 0
+
+    /// Where the readable bytes start.
+    @inlinable public var readerIndex: Int { _readerIndex }
+    /// Where the next write goes: one past the last readable byte.
+    @inlinable public var writerIndex: Int { _writerIndex }
 
     /// A buffer with room for `capacity` bytes (at least 16).
     public init(capacity: Int = 4096) {
@@ -33,8 +38,8 @@ public struct ByteBuffer: ~Copyable {
     /// Drops `count` readable bytes (they were written out or parsed).
     public mutating func consume(_ count: Int) {
         precondition(count >= 0 && count <= readableCount, "consume past the readable bytes")
-        readerIndex += count
-        if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
+        _readerIndex += count
+        if _readerIndex == _writerIndex { _readerIndex = 0; _writerIndex = 0 }
     }
 
     /// Drops the last `count` readable bytes (takes back what was just written).
@@ -45,16 +50,22 @@ public struct ByteBuffer: ~Copyable {
     }
 
     /// Drops every readable byte.
-    public mutating func clear() { readerIndex = 0; writerIndex = 0 }
+    @inlinable public mutating func clear() { _readerIndex = 0; _writerIndex = 0 }
 
     /// Makes sure `count` more bytes fit after the writer index, compacting first, growing if needed.
-    public mutating func reserveWritable(_ count: Int) {
+    /// The check is inlined into every writer; the rare move or growth is a call.
+    @inlinable @inline(__always) public mutating func reserveWritable(_ count: Int) {
+        if capacity &- _writerIndex < count { makeRoom(count) }
+    }
+
+    /// The slow path of `reserveWritable`: compacts, then grows by doubling.
+    @usableFromInline @inline(never) mutating func makeRoom(_ count: Int) {
         if writableCount >= count { return }
         if readerIndex > 0 {
             let n = readableCount
             if n > 0 { (base).copyMemory(from: base + readerIndex, byteCount: n) }
-            readerIndex = 0
-            writerIndex = n
+            _readerIndex = 0
+            _writerIndex = n
             if writableCount >= count { return }
         }
         var newCapacity = capacity
@@ -75,17 +86,48 @@ public struct ByteBuffer: ~Copyable {
         let n = try body(UnsafeMutableRawBufferPointer(start: base + writerIndex, count: writableCount))
         if n > 0 {
             precondition(n <= writableCount, "wrote past the buffer")
-            writerIndex += n
+            _writerIndex += n
         }
         return n
     }
 
-    /// Appends raw bytes.
-    public mutating func write(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.count > 0 else { return }
-        reserveWritable(bytes.count)
-        (base + writerIndex).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        writerIndex += bytes.count
+    /// Appends raw bytes. Up to 16 bytes (header names, `": "`, `"\r\n"`...) are copied inline with
+    /// two overlapping loads and stores; longer runs go through `memcpy`.
+    @inlinable public mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0, let source = bytes.baseAddress else { return }
+        reserveWritable(n)
+        let target = base + _writerIndex
+        if n <= 16 {
+            Self.copySmall(target, source, n)
+        } else {
+            target.copyMemory(from: source, byteCount: n)
+        }
+        _writerIndex &+= n
+    }
+
+    /// Copies `n` (1...16) bytes without a call: first and last 8 (or 4) bytes, overlapping in the
+    /// middle; 1...3 bytes as the first, middle and last byte.
+    @inlinable @inline(__always)
+    static func copySmall(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ n: Int) {
+        if n >= 8 {
+            let head = source.loadUnaligned(as: UInt64.self)
+            let tail = source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            target.storeBytes(of: head, as: UInt32.self)
+            target.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else {
+            let first = source.load(as: UInt8.self)
+            let middle = source.load(fromByteOffset: n &>> 1, as: UInt8.self)
+            let last = source.load(fromByteOffset: n &- 1, as: UInt8.self)
+            target.storeBytes(of: first, as: UInt8.self)
+            target.storeBytes(of: middle, toByteOffset: n &>> 1, as: UInt8.self)
+            target.storeBytes(of: last, toByteOffset: n &- 1, as: UInt8.self)
+        }
     }
 
     /// Appends an array of bytes.
@@ -94,7 +136,7 @@ public struct ByteBuffer: ~Copyable {
     }
 
     /// Appends a static ASCII string (no allocation).
-    public mutating func write(_ s: StaticString) {
+    @inlinable public mutating func write(_ s: StaticString) {
         write(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
@@ -105,28 +147,28 @@ public struct ByteBuffer: ~Copyable {
     }
 
     /// Appends one byte.
-    public mutating func write(byte: UInt8) {
+    @inlinable public mutating func write(byte: UInt8) {
         reserveWritable(1)
-        base.storeBytes(of: byte, toByteOffset: writerIndex, as: UInt8.self)
-        writerIndex += 1
+        base.storeBytes(of: byte, toByteOffset: _writerIndex, as: UInt8.self)
+        _writerIndex &+= 1
     }
 
     /// Appends `value` in decimal ASCII, without allocating.
-    public mutating func write(decimal value: Int) {
+    @inlinable public mutating func write(decimal value: Int) {
         reserveWritable(20)
         var v = value.magnitude
         if value < 0 { write(byte: UInt8(ascii: "-")) }
         var digits = 1
         var t = v
-        while t >= 10 { t /= 10; digits += 1 }
-        let p = base + writerIndex
-        var i = digits - 1
+        while t >= 10 { t /= 10; digits &+= 1 }
+        let p = base + _writerIndex
+        var i = digits &- 1
         repeat {
             p.storeBytes(of: UInt8(truncatingIfNeeded: v % 10) &+ 48, toByteOffset: i, as: UInt8.self)
             v /= 10
-            i -= 1
+            i &-= 1
         } while i >= 0
-        writerIndex += digits
+        _writerIndex &+= digits
     }
 
     /// Appends `value` in lower-case hexadecimal (chunk sizes).
@@ -143,7 +185,7 @@ public struct ByteBuffer: ~Copyable {
             p.storeBytes(of: d < 10 ? d &+ 48 : d &+ 87, toByteOffset: i, as: UInt8.self)
             v >>= 4
         }
-        writerIndex += digits
+        _writerIndex += digits
     }
 
     /// The readable bytes copied into an array (tests, slow paths).

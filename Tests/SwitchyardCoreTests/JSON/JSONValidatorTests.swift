@@ -141,6 +141,11 @@ import Testing
         "123",
         "[1,2,",
         "\"é\\q\"",
+        // The `"key":` and `,"key"` shortcuts, and their near misses.
+        "{\"a\":1,\"b\":\"x\",\"c\" : 2 , \"d\":{},\"e\":[\"f\",\"g\"]}",
+        "{\"a\":1,\"b\"x}",
+        "{\"a\":1,}",
+        "{\"a\":1,\"b\":2,\"\"",
     ])
     func splits(text: String) {
         let bytes = Array(text.utf8)

@@ -84,4 +84,33 @@ import Testing
         w.record(.success, latency: .zero, slow: false, at: Self.t(20))
         #expect(w.counts(at: Self.t(20)).requests == 1)
     }
+
+    @Test("the running totals always equal a fresh sum of the ring: records in and out of order, jumps, resets", arguments: [1, 3, 10])
+    func runningTotals(buckets: Int) {
+        var rng = RT.SplitMix64(seed: UInt64(buckets))
+        var w = SlidingWindow(window: .seconds(10), buckets: buckets)
+        var latest: UInt64 = 5_000_000_000
+        let outcomes: [CallOutcome] = [.success, .failure(.connect), .failure(.timeout), .failure(.status5xx),
+                                       .failure(.protocolError)]
+        var mismatches = 0
+        for step in 0..<5_000 {
+            let r = rng.next()
+            var at = latest
+            switch r % 16 {
+            case 0: latest += 15_000_000_000                            // a jump past the whole window
+            case 1: at = latest - min(latest, (r >> 8) % 12_000_000_000) // late, maybe older than the window
+            case 2 where step % 500 == 0: w.reset()
+            default: latest += (r >> 8) % 400_000_000; at = latest
+            }
+            let outcome = outcomes[Int((r >> 40) % UInt64(outcomes.count))]
+            w.record(outcome, latencyNanoseconds: Int64((r >> 20) % 5_000_000), slow: r & (1 << 7) != 0,
+                     at: Instant(nanoseconds: at))
+            for probe in [latest, latest &- 700_000_000, latest + 2_000_000_000, at] {
+                let now = Instant(nanoseconds: probe)
+                if w.counts(at: now) != w.sum(current: w.epoch(of: now)) { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(w.counts(at: Instant(nanoseconds: latest)).requests > 0)
+    }
 }
