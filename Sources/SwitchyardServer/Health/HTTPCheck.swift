@@ -18,8 +18,9 @@ final class HTTPCheck {
     let easy: UnsafeMutableRawPointer
     private var headers: UnsafeMutablePointer<curl_slist>?
 
-    /// A handle whose `CURLOPT_PRIVATE` is `owner` (so a finished transfer finds its probe).
-    init(owner: UnsafeMutableRawPointer) throws {
+    /// A handle whose `CURLOPT_PRIVATE` is `owner` (so a finished transfer finds its probe),
+    /// for transfers in `multi`.
+    init(owner: UnsafeMutableRawPointer, multi: CurlMulti) throws {
         _ = CurlMulti.globalInit
         guard let h = curl_easy_init() else {
             throw SystemError(call: "curl_easy_init", errno: 0, message: "libcurl could not create an easy handle")
@@ -32,6 +33,7 @@ final class HTTPCheck {
         _ = sy_easy_setopt_str(h, CURLOPT_PROXY, "")
         _ = sy_easy_setopt_str(h, CURLOPT_USERAGENT, "switchyard-health")
         _ = sy_easy_setopt_write(h) { _, size, count, _ in size &* count }
+        multi.adopt(h)
     }
 
     deinit {

@@ -1,10 +1,14 @@
 import Glibc
+import Synchronization
 @testable import SwitchyardServer
 
 /// A keep-alive HTTP/1.1 upstream on its own event loop thread, answering every request
 /// `200 ok`: the benchmark's upstream (many connections at once, connections reused).
 final class KeepAliveHTTPServer: @unchecked Sendable {
     let port: UInt16
+    /// Connections accepted so far.
+    var connectionCount: Int { accepted.load(ordering: .relaxed) }
+    private let accepted = Atomic<Int>(0)
     private let handle: EventLoopHandle
     private var thread: TestThread?
 
@@ -13,7 +17,8 @@ final class KeepAliveHTTPServer: @unchecked Sendable {
         let fd = try Socket.makeListener(SocketAddress.resolve(host: "127.0.0.1", port: 0), reusePort: false)
         port = Socket.localPort(fd)
         handle = loop.handle
-        let acceptor = Acceptor(listener: fd, loop: loop) { [unowned loop] conn, _ in
+        let acceptor = Acceptor(listener: fd, loop: loop) { [unowned loop, unowned self] conn, _ in
+            accepted.add(1, ordering: .relaxed)
             let c = KeepAliveConnection(fd: conn, loop: loop)
             if !loop.register(c, interest: .readable) { Posix.close(conn) }
         }
