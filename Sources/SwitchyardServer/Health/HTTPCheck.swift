@@ -32,6 +32,10 @@ final class HTTPCheck {
         // Never through an `http_proxy` from the environment: we check the instance itself.
         _ = sy_easy_setopt_str(h, CURLOPT_PROXY, "")
         _ = sy_easy_setopt_str(h, CURLOPT_USERAGENT, "switchyard-health")
+        // URLs carry numeric addresses, so curl's DNS cache saves nothing; but with an entry per
+        // instance, curl 7.88 walks the whole cache (a 7-bucket hash) on every lookup and, to
+        // prune it, after every transfer. Timeout 0 keeps only the entries of transfers running.
+        _ = sy_easy_setopt_long(h, CURLOPT_DNS_CACHE_TIMEOUT, 0)
         _ = sy_easy_setopt_write(h) { _, size, count, _ in size &* count }
         multi.adopt(h)
     }
