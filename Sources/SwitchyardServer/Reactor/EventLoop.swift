@@ -94,6 +94,7 @@ public final class EventLoop {
     deinit {
         for slot in slots { slot.handler?.release() }
         for h in releaseQueue { h.release() }
+        timers.releaseAll()
         if timerFd >= 0 { Glibc.close(timerFd) }
         Glibc.close(epollFd)
         events.deallocate()

@@ -98,6 +98,31 @@ struct EventLoopTests {
         heap.schedule(late, at: .zero + .nanoseconds(5))
         #expect(heap.popExpired(now: .zero + .nanoseconds(4)) == nil)
         #expect(heap.popExpired(now: .zero + .nanoseconds(5)) === late)
+        heap.releaseAll()
+    }
+
+    @Test("the timer heap releases its handlers: when popped, when a cancelled entry is dropped, at releaseAll")
+    func heapReleasesHandlers() {
+        var heap = TimerHeap()
+        weak var popped: ClosureHandler?
+        weak var cancelled: ClosureHandler?
+        weak var left: ClosureHandler?
+        do {
+            let a = ClosureHandler(fd: -1), b = ClosureHandler(fd: -1), c = ClosureHandler(fd: -1)
+            popped = a; cancelled = b; left = c
+            heap.schedule(a, at: .zero + .nanoseconds(1))
+            heap.schedule(b, at: .zero + .nanoseconds(2))
+            heap.cancel(b)
+            heap.schedule(c, at: .zero + .seconds(5))
+        }
+        #expect(heap.popExpired(now: .zero + .nanoseconds(10)) != nil)
+        #expect(heap.popExpired(now: .zero + .nanoseconds(10)) == nil)   // drops b's invalid entry
+        #expect(popped == nil)
+        #expect(cancelled == nil)
+        #expect(left != nil)
+        heap.releaseAll()
+        #expect(left == nil)
+        #expect(heap.entries.isEmpty)
     }
 
     @Test("execute from another thread runs on the loop's thread")
