@@ -10,6 +10,15 @@ import SwitchyardCore
 /// transfers are then read with `curl_multi_info_read`, removed from the multi handle and reported
 /// through `onDone`. Loop-confined. `curl_multi_socket_action` is never called from inside a curl
 /// callback: the timer callback only arms the loop's timer.
+///
+/// Kept-alive connections stay in epoll between transfers ("parked"): curl stops watching a
+/// socket when its transfer ends (`CURL_POLL_REMOVE`) and watches it again when the next transfer
+/// reuses the connection, which would cost an `EPOLL_CTL_DEL` and an `EPOLL_CTL_ADD` per check.
+/// A parked socket keeps its read interest, so an idle connection costs nothing until the peer
+/// closes it or sends something; then it leaves epoll (curl notices the dead connection itself
+/// before reusing it). Easy handles made for this multi (`adopt`) close their sockets through
+/// `CURLOPT_CLOSESOCKETFUNCTION`, so a parked socket is forgotten (without a system call: closing
+/// removes it from epoll) before its descriptor number can be reused.
 final class CurlMulti {
     let loop: EventLoop
     /// The `CURLM *`.
@@ -21,6 +30,10 @@ final class CurlMulti {
     private(set) var activeTransfers = 0
 
     private var sockets: [Int32: CurlSocket] = [:]
+    /// Sockets registered with the loop, and how many of them are parked (for tests).
+    var socketCounts: (registered: Int, parked: Int) {
+        (sockets.count, sockets.values.count { $0.isParked })
+    }
     private var timer: CurlTimer!
     private var isClosed = false
 
@@ -57,6 +70,16 @@ final class CurlMulti {
     }
 
     deinit { close() }
+
+    /// Sets up an easy handle for this multi: curl closes its sockets through us (see the type's
+    /// comment on parked sockets). Call once per easy handle, before its first transfer.
+    func adopt(_ easy: UnsafeMutableRawPointer) {
+        _ = sy_easy_setopt_closesocketfn(easy) { clientp, fd in
+            if let clientp { Unmanaged<CurlMulti>.fromOpaque(clientp).takeUnretainedValue().socketClosed(fd) }
+            return Glibc.close(fd)
+        }
+        _ = sy_easy_setopt_ptr(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(self).toOpaque())
+    }
 
     /// Starts a transfer. Returns curl's error text on failure.
     func add(_ easy: UnsafeMutableRawPointer) -> String? {
@@ -113,8 +136,14 @@ final class CurlMulti {
     /// that transfer.
     private func watch(_ fd: Int32, what: Int32, isKnown: Bool) -> Int32 {
         if what == SY_CURL_POLL_REMOVE {
-            // curl closes the socket after this returns: deregister first.
-            if let h = sockets.removeValue(forKey: fd) { loop.deregister(h) }
+            guard let h = sockets[fd] else { return 0 }
+            if isClosed || h.interest.contains(.writable) {
+                // Write interest would report an idle connection every turn: leave epoll.
+                sockets[fd] = nil
+                loop.deregister(h)
+            } else {
+                h.isParked = true
+            }
             return 0
         }
         guard !isClosed else { return 0 }
@@ -122,7 +151,11 @@ final class CurlMulti {
         if what == SY_CURL_POLL_IN || what == SY_CURL_POLL_INOUT { interest.insert(.readable) }
         if what == SY_CURL_POLL_OUT || what == SY_CURL_POLL_INOUT { interest.insert(.writable) }
         if let h = sockets[fd] {
-            if isKnown {
+            if isKnown || h.isParked {
+                // A parked socket is the same connection: every close of curl's goes through
+                // `socketClosed`, which forgets the handler.
+                if !isKnown { _ = curl_multi_assign(multi, fd, Unmanaged.passUnretained(h).toOpaque()) }
+                h.isParked = false
                 loop.modify(h, interest: interest)
                 return 0
             }
@@ -134,6 +167,19 @@ final class CurlMulti {
         sockets[fd] = h
         _ = curl_multi_assign(multi, fd, Unmanaged.passUnretained(h).toOpaque())
         return 0
+    }
+
+    /// A parked socket became readable (the peer closed the idle connection or sent something):
+    /// stop watching it; curl finds the connection dead before it would reuse it.
+    fileprivate func parkedSocketReady(_ h: CurlSocket) {
+        sockets[h.fd] = nil
+        loop.deregister(h)
+    }
+
+    /// `CURLOPT_CLOSESOCKETFUNCTION`: curl is about to close `fd`. Curl has stopped watching it
+    /// (`CURL_POLL_REMOVE` comes first); a parked handler is forgotten without `EPOLL_CTL_DEL`.
+    private func socketClosed(_ fd: Int32) {
+        if let h = sockets.removeValue(forKey: fd) { loop.deregister(h, closing: true) }
     }
 
     /// `CURLMOPT_TIMERFUNCTION`: call back in `ms` milliseconds (0: as soon as possible), or never (-1).
@@ -153,6 +199,9 @@ extension CurlMulti: Sendable {}
 /// A socket curl asked us to watch.
 private final class CurlSocket: EventHandler {
     unowned let multi: CurlMulti
+    /// Curl stopped watching the socket (its connection is idle in curl's cache); it stays in
+    /// epoll with read interest.
+    var isParked = false
 
     init(fd: Int32, multi: CurlMulti) {
         self.multi = multi
@@ -160,6 +209,10 @@ private final class CurlSocket: EventHandler {
     }
 
     override func handleEvent(_ events: IOEvents) {
+        if isParked {
+            multi.parkedSocketReady(self)
+            return
+        }
         var flags: Int32 = 0
         // A hangup is reported as readable so curl reads the end of stream itself.
         if !events.isDisjoint(with: [.readable, .hangup]) { flags |= SY_CURL_CSELECT_IN }

@@ -18,8 +18,9 @@ final class HTTPCheck {
     let easy: UnsafeMutableRawPointer
     private var headers: UnsafeMutablePointer<curl_slist>?
 
-    /// A handle whose `CURLOPT_PRIVATE` is `owner` (so a finished transfer finds its probe).
-    init(owner: UnsafeMutableRawPointer) throws {
+    /// A handle whose `CURLOPT_PRIVATE` is `owner` (so a finished transfer finds its probe),
+    /// for transfers in `multi`.
+    init(owner: UnsafeMutableRawPointer, multi: CurlMulti) throws {
         _ = CurlMulti.globalInit
         guard let h = curl_easy_init() else {
             throw SystemError(call: "curl_easy_init", errno: 0, message: "libcurl could not create an easy handle")
@@ -31,7 +32,12 @@ final class HTTPCheck {
         // Never through an `http_proxy` from the environment: we check the instance itself.
         _ = sy_easy_setopt_str(h, CURLOPT_PROXY, "")
         _ = sy_easy_setopt_str(h, CURLOPT_USERAGENT, "switchyard-health")
+        // URLs carry numeric addresses, so curl's DNS cache saves nothing; but with an entry per
+        // instance, curl 7.88 walks the whole cache (a 7-bucket hash) on every lookup and, to
+        // prune it, after every transfer. Timeout 0 keeps only the entries of transfers running.
+        _ = sy_easy_setopt_long(h, CURLOPT_DNS_CACHE_TIMEOUT, 0)
         _ = sy_easy_setopt_write(h) { _, size, count, _ in size &* count }
+        multi.adopt(h)
     }
 
     deinit {

@@ -95,7 +95,7 @@ final class HealthProbe: EventHandler {
     }
 
     private func startTCP() {
-        switch Socket.connect(target.address) {
+        switch Socket.connect(target.address, noDelay: false) {
         case .connected(let fd):
             TCPConnectCheck.resetAndClose(fd)
             tryFinished(ok: true, detail: CheckDetail.connected)
@@ -122,7 +122,7 @@ final class HealthProbe: EventHandler {
             check = http
         } else {
             do {
-                check = try HTTPCheck(owner: Unmanaged.passUnretained(self).toOpaque())
+                check = try HTTPCheck(owner: Unmanaged.passUnretained(self).toOpaque(), multi: checker.curl)
             } catch {
                 tryFinished(ok: false, detail: "\(error)")
                 return

@@ -18,17 +18,24 @@ final class TCPConnectCheck: EventHandler {
     }
 
     override func handleEvent(_ events: IOEvents) {
+        // Level-triggered: only writable (connected) or error/hangup (failed) reach here. The
+        // kernel reports `EPOLLERR` whenever the socket has a pending error, so writable without
+        // error or hangup is a completed connect: `SO_ERROR` is read only to name a failure.
+        if events.contains(.writable) && events.isDisjoint(with: [.error, .hangup]) {
+            cancel()
+            done(true, CheckDetail.connected)
+            return
+        }
         let e = Socket.pendingError(fd)
-        // Level-triggered: only writable (connected) or error/hangup (failed) reach here.
         let ok = e == 0 && events.contains(.writable)
         cancel()
         done(ok, ok ? CheckDetail.connected : CheckDetail.connectError(e == 0 ? ECONNREFUSED : e))
     }
 
-    /// Stops watching and closes the socket.
+    /// Stops watching and closes the socket (closing removes it from epoll: no `EPOLL_CTL_DEL`).
     func cancel() {
         guard isRegistered else { return }
-        loop.deregister(self)
+        loop.deregister(self, closing: true)
         Self.resetAndClose(fd)
     }
 

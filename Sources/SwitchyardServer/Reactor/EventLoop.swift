@@ -6,8 +6,14 @@ import SwitchyardCore
 ///
 /// Confined to the thread that calls `run()`; everything except `handle` must be used on that
 /// thread (set-up before `run()` on the creating thread is fine). One turn:
-/// `epoll_wait` (up to 256 events) → read the clock into `now` → dispatch I/O events → fire due
-/// timers → run tasks from `handle.execute` → `turnEnded` callbacks → release deregistered handlers.
+/// `epoll_pwait2` (up to 256 events, its timeout the earliest timer) → read the clock into `now` →
+/// dispatch I/O events → fire due timers → run tasks from `handle.execute` → `turnEnded` callbacks →
+/// release deregistered handlers.
+///
+/// Timers cost no system call of their own: the wait's nanosecond timeout is the earliest deadline
+/// (a timerfd re-armed for each new earliest deadline was about 7% of a health checker's thread).
+/// Kernels before 5.11 (no `epoll_pwait2`, or a seccomp filter refusing it) fall back to a
+/// timerfd in the epoll set, re-armed when the earliest deadline changes.
 ///
 /// Handlers live in a registry indexed by fd. The epoll data of each registration carries the fd
 /// and a registration generation, so an event for a handler deregistered earlier in the same batch,
@@ -21,6 +27,7 @@ public final class EventLoop {
     public private(set) var now: Instant
 
     private let epollFd: Int32
+    /// The fallback timer (-1 when `epoll_pwait2` carries the timeout).
     private let timerFd: Int32
 
     /// A registry slot. The handler is retained manually (`passRetained` on register, released at
@@ -45,27 +52,39 @@ public final class EventLoop {
     /// Generation 0 marks the loop's own descriptors in the epoll data.
     private static let internalGeneration: UInt64 = 0
 
-    /// Creates the epoll instance, the wake-up eventfd and the timer timerfd.
-    public init(index: Int) throws {
+    /// Creates the epoll instance and the wake-up eventfd (and, without `epoll_pwait2`, a timerfd).
+    public convenience init(index: Int) throws {
+        try self.init(index: index, forceTimerFd: false)
+    }
+
+    /// `forceTimerFd`: use the timerfd fallback even where `epoll_pwait2` works (tests).
+    init(index: Int, forceTimerFd: Bool) throws {
         self.index = index
         handle = try EventLoopHandle(index: index)
         epollFd = epoll_create1(SY_EPOLL_CLOEXEC)
         guard epollFd >= 0 else { throw SystemError.last("epoll_create1") }
-        timerFd = timerfd_create(CLOCK_MONOTONIC, SY_TFD_NONBLOCK | SY_TFD_CLOEXEC)
-        guard timerFd >= 0 else {
-            Glibc.close(epollFd)
-            throw SystemError.last("timerfd_create")
-        }
         events = .allocate(capacity: Int(Self.maxEvents))
+        var zero = timespec()
+        if forceTimerFd || epoll_pwait2(epollFd, events, 1, &zero, nil) < 0 {
+            timerFd = timerfd_create(CLOCK_MONOTONIC, SY_TFD_NONBLOCK | SY_TFD_CLOEXEC)
+            guard timerFd >= 0 else {
+                let error = SystemError.last("timerfd_create")
+                Glibc.close(epollFd)
+                events.deallocate()
+                throw error
+            }
+        } else {
+            timerFd = -1
+        }
         now = MonotonicClock.now()
-        for fd in [handle.wakeFd, timerFd] {
+        for fd in [handle.wakeFd, timerFd] where fd >= 0 {
             var ev = epoll_event()
             ev.events = SY_EPOLLIN
             ev.data.u64 = UInt64(UInt32(bitPattern: fd))
             guard epoll_ctl(epollFd, SY_EPOLL_CTL_ADD, fd, &ev) == 0 else {
                 let error = SystemError.last("epoll_ctl(ADD internal)")
                 Glibc.close(epollFd)
-                Glibc.close(timerFd)
+                if timerFd >= 0 { Glibc.close(timerFd) }
                 events.deallocate()
                 throw error
             }
@@ -75,7 +94,8 @@ public final class EventLoop {
     deinit {
         for slot in slots { slot.handler?.release() }
         for h in releaseQueue { h.release() }
-        Glibc.close(timerFd)
+        timers.releaseAll()
+        if timerFd >= 0 { Glibc.close(timerFd) }
         Glibc.close(epollFd)
         events.deallocate()
     }
@@ -119,11 +139,17 @@ public final class EventLoop {
     /// Removes `h` from epoll and the registry. Call before closing its descriptor. Pending events
     /// for it in this turn are dropped; the loop's reference is released at the end of the turn.
     /// Timers and turn-end requests are kept (cancel them if unwanted). No-op when not registered.
-    public func deregister(_ h: EventHandler) {
+    ///
+    /// `closing: true` promises that the descriptor is closed right after and is its file's only
+    /// descriptor (not `dup`ed, not shared with a child): closing it then removes it from epoll,
+    /// so the `EPOLL_CTL_DEL` is skipped. The generation guard still drops this turn's events.
+    public func deregister(_ h: EventHandler, closing: Bool = false) {
         guard h.isRegistered else { return }
         let fd = Int(h.fd)
-        var ev = epoll_event()
-        _ = epoll_ctl(epollFd, SY_EPOLL_CTL_DEL, h.fd, &ev)
+        if !closing {
+            var ev = epoll_event()
+            _ = epoll_ctl(epollFd, SY_EPOLL_CTL_DEL, h.fd, &ev)
+        }
         let slot = slots[fd]
         slots[fd] = Slot()
         h.generation = 0
@@ -158,6 +184,9 @@ public final class EventLoop {
         turnEndQueue.append(h)
     }
 
+    /// Whether this loop uses the timerfd fallback (for tests).
+    var usesTimerFd: Bool { timerFd >= 0 }
+
     /// Entries in the timer heap, valid or not (for tests and stats).
     var timerEntryCount: Int { timers.entries.count }
 
@@ -166,8 +195,7 @@ public final class EventLoop {
     /// Runs turns until `handle.stop()`. Call on the loop's thread.
     public func run() {
         while !handle.isStopRequested {
-            armTimerIfNeeded()
-            let n = epoll_wait(epollFd, events, Self.maxEvents, -1)
+            let n = waitForEvents()
             if n < 0 {
                 if errno == EINTR { continue }
                 preconditionFailure("epoll_wait: errno \(errno)")
@@ -227,6 +255,21 @@ public final class EventLoop {
             }
             turnEndRunning.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Waits for I/O events until the earliest timer is due.
+    private func waitForEvents() -> Int32 {
+        if timerFd >= 0 {
+            armTimerIfNeeded()
+            return epoll_wait(epollFd, events, Self.maxEvents, -1)
+        }
+        guard let earliest = timers.earliest else {
+            return epoll_pwait2(epollFd, events, Self.maxEvents, nil, nil)
+        }
+        let at = MonotonicClock.now().nanoseconds
+        let wait = earliest > at ? earliest - at : 0
+        var timeout = timespec(tv_sec: Int(wait / 1_000_000_000), tv_nsec: Int(wait % 1_000_000_000))
+        return epoll_pwait2(epollFd, events, Self.maxEvents, &timeout, nil)
     }
 
     private func clearTimerFd() {

@@ -56,11 +56,12 @@ public enum Socket {
         }
     }
 
-    /// Starts a non-blocking TCP connect to `address`.
-    public static func connect(_ address: SocketAddress) -> ConnectResult {
+    /// Starts a non-blocking TCP connect to `address`, with `TCP_NODELAY` unless `noDelay` is false
+    /// (a health check's connect that sends nothing saves the `setsockopt`).
+    public static func connect(_ address: SocketAddress, noDelay: Bool = true) -> ConnectResult {
         let fd = Glibc.socket(address.family, SY_SOCK_STREAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)
         guard fd >= 0 else { return .failed(errno) }
-        setNoDelay(fd)
+        if noDelay { setNoDelay(fd) }
         while true {
             let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
             if rc == 0 { return .connected(fd) }

@@ -43,6 +43,37 @@ struct HealthCheckerTests {
         #expect(server.requests.load(ordering: .relaxed) == 1)
     }
 
+    @Test("a kept-alive connection stays in epoll between rounds (parked), one connection for all rounds")
+    func keptConnectionParked() throws {
+        let server = try KeepAliveHTTPServer()
+        defer { server.stop() }
+        let loop = try EventLoop(index: 0)
+        var parkedAfterRounds: [Int] = []
+        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, fastCheck(.http))],
+            until: { rounds, _ in rounds.count == 5 },
+            afterRound: { _, c in parkedAfterRounds.append(c.curl.socketCounts.parked) }))
+        #expect(out.rounds.map(\.result.ok) == [true, true, true, true, true])
+        // The transfer's socket is parked as soon as curl lets go of it, after every round.
+        #expect(parkedAfterRounds == [1, 1, 1, 1, 1])
+        #expect(out.checker.curl.socketCounts.registered == 1)
+        #expect(server.connectionCount == 1)
+    }
+
+    @Test("an upstream closing the idle kept connection: the parked socket leaves epoll and the next round reconnects")
+    func parkedConnectionClosedByPeer() throws {
+        let server = try TestHTTPServer(status: 200)
+        server.announcesClose.store(false, ordering: .relaxed)
+        defer { server.stop() }
+        let loop = try EventLoop(index: 0)
+        let config = fastCheck(.http, interval: .milliseconds(50))
+        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)],
+            until: { rounds, _ in rounds.count == 4 }))
+        // Every round passes on a fresh connection; no handler is left behind for a closed socket.
+        #expect(out.rounds.map(\.result.ok) == [true, true, true, true])
+        #expect(server.requests.load(ordering: .relaxed) == 4)
+        #expect(out.checker.curl.socketCounts.registered <= 1)
+    }
+
     @Test("503 takes an http target down after unhealthy_after rounds; 200 brings it back after healthy_after")
     func httpFallAndRise() throws {
         let server = try TestHTTPServer(status: 200)

@@ -10,6 +10,10 @@ final class TestHTTPServer: @unchecked Sendable {
     let port: UInt16
     let status: Atomic<Int>
     let isSilent = Atomic<Bool>(false)
+    /// When false, answers without `Connection: close` and then closes anyway, as an upstream
+    /// dropping an idle keep-alive connection does (the client keeps the connection until it
+    /// notices).
+    let announcesClose = Atomic<Bool>(true)
     /// Requests read so far.
     let requests = Atomic<Int>(0)
     private let listenFd: Int32
@@ -45,7 +49,8 @@ final class TestHTTPServer: @unchecked Sendable {
                 continue
             }
             let code = status.load(ordering: .relaxed)
-            let response = "HTTP/1.1 \(code) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            let closeHeader = announcesClose.load(ordering: .relaxed) ? "Connection: close\r\n" : ""
+            let response = "HTTP/1.1 \(code) X\r\nContent-Length: 2\r\n\(closeHeader)\r\nok"
             var bytes = Array(response.utf8)
             _ = bytes.withUnsafeMutableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             close(fd)

@@ -1,25 +1,39 @@
 import Glibc
+import Synchronization
 @testable import SwitchyardServer
 
 /// A keep-alive HTTP/1.1 upstream on its own event loop thread, answering every request
-/// `200 ok`: the benchmark's upstream (many connections at once, connections reused).
+/// `200 ok`: the benchmark's upstream (many connections at once, connections reused). It listens
+/// on `listeners` ports of 127.0.0.1, so one server can stand for many instances.
 final class KeepAliveHTTPServer: @unchecked Sendable {
-    let port: UInt16
+    /// The ports it listens on.
+    let ports: [UInt16]
+    /// The first port.
+    var port: UInt16 { ports[0] }
+    /// Connections accepted so far.
+    var connectionCount: Int { accepted.load(ordering: .relaxed) }
+    private let accepted = Atomic<Int>(0)
     private let handle: EventLoopHandle
     private var thread: TestThread?
 
-    init() throws {
+    init(listeners: Int = 1) throws {
         let loop = try EventLoop(index: 99)
-        let fd = try Socket.makeListener(SocketAddress.resolve(host: "127.0.0.1", port: 0), reusePort: false)
-        port = Socket.localPort(fd)
-        handle = loop.handle
-        let acceptor = Acceptor(listener: fd, loop: loop) { [unowned loop] conn, _ in
-            let c = KeepAliveConnection(fd: conn, loop: loop)
-            if !loop.register(c, interest: .readable) { Posix.close(conn) }
+        var fds: [Int32] = []
+        for _ in 0..<max(listeners, 1) {
+            fds.append(try Socket.makeListener(SocketAddress.resolve(host: "127.0.0.1", port: 0), reusePort: false))
         }
-        _ = acceptor.start()
-        let box = LoopBox(loop: loop, listener: fd)
-        thread = TestThread { box.loop.run(); Posix.close(box.listener) }
+        ports = fds.map(Socket.localPort)
+        handle = loop.handle
+        for fd in fds {
+            let acceptor = Acceptor(listener: fd, loop: loop) { [unowned loop, unowned self] conn, _ in
+                accepted.add(1, ordering: .relaxed)
+                let c = KeepAliveConnection(fd: conn, loop: loop)
+                if !loop.register(c, interest: .readable) { Posix.close(conn) }
+            }
+            _ = acceptor.start()
+        }
+        let box = LoopBox(loop: loop, listeners: fds)
+        thread = TestThread { box.loop.run(); box.listeners.forEach(Posix.close) }
     }
 
     func stop() {
@@ -31,8 +45,8 @@ final class KeepAliveHTTPServer: @unchecked Sendable {
 
 private final class LoopBox: @unchecked Sendable {
     let loop: EventLoop
-    let listener: Int32
-    init(loop: EventLoop, listener: Int32) { self.loop = loop; self.listener = listener }
+    let listeners: [Int32]
+    init(loop: EventLoop, listeners: [Int32]) { self.loop = loop; self.listeners = listeners }
 }
 
 /// Reads requests (heads only) and answers each; closes on end of stream or error.

@@ -27,9 +27,11 @@ struct EventLoopTests {
         #expect(!h.isRegistered)
     }
 
-    @Test("timers fire in deadline order; re-armed and cancelled timers do not fire stale")
-    func timerOrder() throws {
-        let loop = try EventLoop(index: 0)
+    @Test("timers fire in deadline order; re-armed and cancelled timers do not fire stale",
+          arguments: [false, true])
+    func timerOrder(timerFd: Bool) throws {
+        let loop = try EventLoop(index: 0, forceTimerFd: timerFd)
+        #expect(loop.usesTimerFd == timerFd)   // this machine's kernel has epoll_pwait2
         let start = loop.now
         var fired: [(String, Instant)] = []
         func timer(_ name: String) -> ClosureHandler {
@@ -61,9 +63,9 @@ struct EventLoopTests {
         #expect(a.deadline == nil && a.timerCount == 1 && cancelled.timerCount == 0)
     }
 
-    @Test("a timer may re-arm itself from timerFired")
-    func rearmFromCallback() throws {
-        let loop = try EventLoop(index: 0)
+    @Test("a timer may re-arm itself from timerFired", arguments: [false, true])
+    func rearmFromCallback(timerFd: Bool) throws {
+        let loop = try EventLoop(index: 0, forceTimerFd: timerFd)
         let h = ClosureHandler(fd: -1)
         h.onTimer = { h, now in
             if h.timerCount < 3 { loop.wakeUp(h, at: now + .milliseconds(2)) } else { loop.handle.stop() }
@@ -96,6 +98,31 @@ struct EventLoopTests {
         heap.schedule(late, at: .zero + .nanoseconds(5))
         #expect(heap.popExpired(now: .zero + .nanoseconds(4)) == nil)
         #expect(heap.popExpired(now: .zero + .nanoseconds(5)) === late)
+        heap.releaseAll()
+    }
+
+    @Test("the timer heap releases its handlers: when popped, when a cancelled entry is dropped, at releaseAll")
+    func heapReleasesHandlers() {
+        var heap = TimerHeap()
+        weak var popped: ClosureHandler?
+        weak var cancelled: ClosureHandler?
+        weak var left: ClosureHandler?
+        do {
+            let a = ClosureHandler(fd: -1), b = ClosureHandler(fd: -1), c = ClosureHandler(fd: -1)
+            popped = a; cancelled = b; left = c
+            heap.schedule(a, at: .zero + .nanoseconds(1))
+            heap.schedule(b, at: .zero + .nanoseconds(2))
+            heap.cancel(b)
+            heap.schedule(c, at: .zero + .seconds(5))
+        }
+        #expect(heap.popExpired(now: .zero + .nanoseconds(10)) != nil)
+        #expect(heap.popExpired(now: .zero + .nanoseconds(10)) == nil)   // drops b's invalid entry
+        #expect(popped == nil)
+        #expect(cancelled == nil)
+        #expect(left != nil)
+        heap.releaseAll()
+        #expect(left == nil)
+        #expect(heap.entries.isEmpty)
     }
 
     @Test("execute from another thread runs on the loop's thread")
@@ -135,8 +162,9 @@ struct EventLoopTests {
         #expect(log == ["event", "end"])
     }
 
-    @Test("an event for a handler closed earlier in the same batch is dropped, even when its fd is reused")
-    func staleEventGuard() throws {
+    @Test("an event for a handler closed earlier in the same batch is dropped, even when its fd is reused",
+          arguments: [false, true])
+    func staleEventGuard(closing: Bool) throws {
         let loop = try EventLoop(index: 0)
         let (r1, w1) = makePipe()
         let (r2, w2) = makePipe()
@@ -147,7 +175,7 @@ struct EventLoopTests {
         var replacementWrite: Int32 = -1
         // Whichever runs first closes the other and registers a new handler on the freed fd number.
         func killOther(_ me: ClosureHandler, _ other: ClosureHandler) {
-            loop.deregister(other)
+            loop.deregister(other, closing: closing)   // dup2 below closes it
             // Reuse the fd number: dup2 closes the old pipe end and puts a fresh, empty one there
             // (atomic, so a test running on another thread cannot take the number in between).
             let (r, w) = makePipe()
@@ -177,6 +205,30 @@ struct EventLoopTests {
         #expect(replacement?.eventCount == 0)
         if let c = replacement { loop.deregister(c); Posix.close(c.fd) }
         Posix.close(w1); Posix.close(w2); Posix.close(replacementWrite)
+    }
+
+    @Test("deregister(closing:) leaves the removal to close: the fd number registers again and gets events")
+    func deregisterClosing() throws {
+        let loop = try EventLoop(index: 0)
+        let (r, w) = makePipe()
+        let old = ClosureHandler(fd: r)
+        #expect(loop.register(old, interest: .readable))
+        writeAll(w, "stale")
+        loop.deregister(old, closing: true)
+        // A fresh pipe on the same number: dup2 closes the old read end (dropping its registration).
+        let (r2, w2) = makePipe()
+        #expect(dup2(r2, r) == r)
+        Posix.close(r2)
+        let new = ClosureHandler(fd: r)
+        var received = ""
+        new.onEvent = { h, _ in received += readAvailable(h.fd) ?? ""; loop.handle.stop() }
+        #expect(loop.register(new, interest: .readable))
+        writeAll(w2, "fresh")
+        #expect(loop.runBounded())
+        #expect(received == "fresh")
+        #expect(old.eventCount == 0)
+        loop.deregister(new)
+        Posix.close(r); Posix.close(w); Posix.close(w2)
     }
 
     @Test("the loop releases a deregistered handler at the end of the turn")
