@@ -122,6 +122,7 @@ tsan: deps
 
 clean:
 	rm -rf .build .build-bench .build-tsan
+
 # Micro benchmarks of the core (ns/op, median of runs), then the macro comparison against nginx and
 # HAProxy when ../shared/bench/compare.py is there. Instructions per operation, stable on a busy
 # machine: scripts/callgrind-bench.sh. Method and history: docs/BENCHMARKS.md.
@@ -136,5 +137,3 @@ bench: deps
 		echo "skipping the proxy comparison: $(COMPARE) not found"; \
 	fi
 
-clean:
-	rm -rf .build .build-bench

@@ -45,8 +45,8 @@ public struct ByteBuffer: ~Copyable {
     /// Drops the last `count` readable bytes (takes back what was just written).
     public mutating func removeLast(_ count: Int) {
         precondition(count >= 0 && count <= readableCount, "removeLast past the readable bytes")
-        writerIndex -= count
-        if readerIndex == writerIndex { readerIndex = 0; writerIndex = 0 }
+        _writerIndex -= count
+        if _readerIndex == _writerIndex { _readerIndex = 0; _writerIndex = 0 }
     }
 
     /// Drops every readable byte.
