@@ -263,7 +263,7 @@ public final class EventLoop {
             armTimerIfNeeded()
             return epoll_wait(epollFd, events, Self.maxEvents, -1)
         }
-        guard let earliest = timers.earliest else {
+        guard let earliest = timers.nextDeadline() else {
             return epoll_pwait2(epollFd, events, Self.maxEvents, nil, nil)
         }
         let at = MonotonicClock.now().nanoseconds
@@ -280,7 +280,7 @@ public final class EventLoop {
 
     /// Points the timerfd at the earliest heap entry, skipping the call when already armed so.
     private func armTimerIfNeeded() {
-        guard let earliest = timers.earliest, earliest != armedDeadline else { return }
+        guard let earliest = timers.nextDeadline(), earliest != armedDeadline else { return }
         var spec = itimerspec()
         let ns = max(earliest, 1) // an all-zero it_value would disarm the timer
         spec.it_value.tv_sec = Int(ns / 1_000_000_000)

@@ -39,6 +39,22 @@ struct TimerHeap {
         push(h, at: at)
     }
 
+    /// The earliest deadline a handler really waits for, the loop's wait timeout. Entries at the
+    /// top that were cancelled or superseded are dropped and postponed ones re-queued first (the
+    /// work `popExpired` would do when they expire), so the loop does not wake up for them.
+    mutating func nextDeadline() -> UInt64? {
+        while let top = entries.first {
+            let (valid, want) = top.handler._withUnsafeGuaranteedRef { ($0.timerSequence == top.sequence, $0.deadline) }
+            if valid, let want, want.nanoseconds <= top.deadline { return top.deadline }
+            let e = removeFirst()
+            let h = e.handler.takeRetainedValue()
+            if !valid { invalidCount -= 1; continue }
+            h.queuedDeadline = nil
+            if let want { push(h, at: want) }
+        }
+        return nil
+    }
+
     /// Clears `h.deadline` and invalidates its queued entry.
     mutating func cancel(_ h: EventHandler) {
         h.deadline = nil

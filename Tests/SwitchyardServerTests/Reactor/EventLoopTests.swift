@@ -101,6 +101,27 @@ struct EventLoopTests {
         heap.releaseAll()
     }
 
+    @Test("the wait's deadline skips cancelled, superseded and postponed entries")
+    func nextDeadlineSkipsStale() {
+        var heap = TimerHeap()
+        let a = ClosureHandler(fd: -1), b = ClosureHandler(fd: -1), c = ClosureHandler(fd: -1)
+        let t = { (ns: UInt64) in Instant.zero + .nanoseconds(Int64(ns)) }
+        heap.schedule(a, at: t(10))
+        heap.schedule(b, at: t(20))
+        heap.schedule(c, at: t(30))
+        #expect(heap.nextDeadline() == 10)
+        heap.cancel(a)
+        #expect(heap.nextDeadline() == 20)
+        heap.schedule(b, at: t(40))                 // postponed: its entry at 20 stays queued
+        #expect(heap.nextDeadline() == 30)
+        heap.schedule(c, at: t(5))                  // moved earlier: a new entry, the old one invalid
+        #expect(heap.nextDeadline() == 5)
+        #expect(heap.popExpired(now: t(100)) === c)
+        #expect(heap.popExpired(now: t(100)) === b)
+        #expect(heap.popExpired(now: t(100)) == nil)
+        #expect(heap.entries.isEmpty)
+    }
+
     @Test("the timer heap releases its handlers: when popped, when a cancelled entry is dropped, at releaseAll")
     func heapReleasesHandlers() {
         var heap = TimerHeap()
