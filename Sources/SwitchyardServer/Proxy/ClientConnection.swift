@@ -27,17 +27,15 @@ final class ClientConnection: EventHandler {
     /// Index in the worker's list of open client connections.
     var clientSlot = -1
 
-    // Buffers start tiny and grow on first use; a keep-alive connection idle for `trimDelay` gives
-    // them back, so ten thousand idle clients cost about a kilobyte each.
+    // Buffers start tiny and grow on first use. While the worker holds many connections, each one
+    // gives its buffers back as soon as it goes idle, so ten thousand idle clients cost a few
+    // kilobytes each; with few connections they keep them (no allocation per request).
     var input = ByteBuffer(capacity: 16)
     var output = ByteBuffer(capacity: 16)
     /// The de-chunked body of a chunked request.
     var body = ByteBuffer(capacity: 16)
-    /// Set while idle and the buffers have not been trimmed yet (the idle timer first trims, then closes).
-    var trimPending = false
-    /// When the connection went idle.
-    var idleSince: Instant = .zero
-    static let trimDelayNanos: UInt64 = 1_000_000_000
+    /// Above this many open connections on the worker, idle connections give their buffers back.
+    static let trimAboveConnections = 256
     var parser: RequestHeadParser
     var head = RequestHead()
     var chunked: ChunkedDecoder
@@ -107,16 +105,7 @@ final class ClientConnection: EventHandler {
     override func timerFired(now: Instant) {
         switch phase {
         case .idle:
-            if trimPending {
-                trimPending = false
-                input.shrinkIfIdle(to: 16)
-                output.shrinkIfIdle(to: 16)
-                body.shrinkIfIdle(to: 16)
-                head = RequestHead()
-                loop.wakeUp(self, at: idleSince.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
-            } else {
-                close()
-            }
+            close()
         case .readingHead, .readingBody:
             if input.isEmpty && phase == .readingHead { close(); return }
             respondError(.requestTimeout, close: true)
@@ -369,7 +358,8 @@ final class ClientConnection: EventHandler {
         if !fresh, let pooled = worker.pools[serviceIndex][target.index].acquire() {
             u = pooled
             u.phase = .active
-            loop.cancelWakeUp(u)
+            // Its idle deadline stays armed (a no-op while active) and only moves later when it is
+            // parked again: no timer-heap work per request.
         } else {
             switch worker.connect(to: target, serviceIndex: serviceIndex) {
             case .connection(let c): u = c
@@ -783,9 +773,14 @@ final class ClientConnection: EventHandler {
             return
         }
         phase = .idle
-        idleSince = loop.now
-        trimPending = true
-        loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: min(Self.trimDelayNanos, state.timeoutNanos.clientIdle)))
+        // Deadlines only ever move later on the request path: the timer heap then has nothing to re-sort.
+        loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
+        if worker.clientCount > Self.trimAboveConnections && input.isEmpty && output.isEmpty {
+            input.shrinkIfIdle(to: 16)
+            output.shrinkIfIdle(to: 16)
+            body.shrinkIfIdle(to: 16)
+            head = RequestHead()
+        }
         if !output.isEmpty {
             flushOutput()
             if phase == .closed { return }

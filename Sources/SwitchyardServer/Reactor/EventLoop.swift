@@ -257,16 +257,20 @@ public final class EventLoop {
         }
     }
 
+    /// Timer entries due further away than this are not re-examined before each wait (see
+    /// `TimerHeap.nextDeadline(horizon:)`).
+    static let timerHorizon: UInt64 = 50_000_000
+
     /// Waits for I/O events until the earliest timer is due.
     private func waitForEvents() -> Int32 {
         if timerFd >= 0 {
             armTimerIfNeeded()
             return epoll_wait(epollFd, events, Self.maxEvents, -1)
         }
-        guard let earliest = timers.nextDeadline() else {
+        let at = MonotonicClock.now().nanoseconds
+        guard let earliest = timers.nextDeadline(horizon: at &+ Self.timerHorizon) else {
             return epoll_pwait2(epollFd, events, Self.maxEvents, nil, nil)
         }
-        let at = MonotonicClock.now().nanoseconds
         let wait = earliest > at ? earliest - at : 0
         var timeout = timespec(tv_sec: Int(wait / 1_000_000_000), tv_nsec: Int(wait % 1_000_000_000))
         return epoll_pwait2(epollFd, events, Self.maxEvents, &timeout, nil)
@@ -280,7 +284,8 @@ public final class EventLoop {
 
     /// Points the timerfd at the earliest heap entry, skipping the call when already armed so.
     private func armTimerIfNeeded() {
-        guard let earliest = timers.nextDeadline(), earliest != armedDeadline else { return }
+        guard let earliest = timers.nextDeadline(horizon: MonotonicClock.now().nanoseconds &+ Self.timerHorizon),
+              earliest != armedDeadline else { return }
         var spec = itimerspec()
         let ns = max(earliest, 1) // an all-zero it_value would disarm the timer
         spec.it_value.tv_sec = Int(ns / 1_000_000_000)

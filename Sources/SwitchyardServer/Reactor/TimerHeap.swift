@@ -41,9 +41,14 @@ struct TimerHeap {
 
     /// The earliest deadline a handler really waits for, the loop's wait timeout. Entries at the
     /// top that were cancelled or superseded are dropped and postponed ones re-queued first (the
-    /// work `popExpired` would do when they expire), so the loop does not wake up for them.
-    mutating func nextDeadline() -> UInt64? {
+    /// work `popExpired` would do when they expire), so the loop does not wake up for them; but only
+    /// for entries due before `horizon`. Past it, the top entry's deadline is returned as it is: at
+    /// worst one early wake-up, instead of re-queuing every connection's postponed entry on every
+    /// turn (proxied requests move their deadlines later each time: that re-queuing was ~1,000
+    /// instructions per request, callgrind, 8 connections).
+    mutating func nextDeadline(horizon: UInt64 = .max) -> UInt64? {
         while let top = entries.first {
+            if top.deadline > horizon { return top.deadline }
             let (valid, want) = top.handler._withUnsafeGuaranteedRef { ($0.timerSequence == top.sequence, $0.deadline) }
             if valid, let want, want.nanoseconds <= top.deadline { return top.deadline }
             let e = removeFirst()
