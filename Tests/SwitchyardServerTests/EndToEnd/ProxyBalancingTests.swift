@@ -72,6 +72,27 @@ import Testing
         #expect(afterCooldown.filter { $0 == "bad" }.count == 1)
     }
 
+    @Test("a half-open probe whose client leaves early frees its slot: the next request probes (not 503)")
+    func abandonedProbe() throws {
+        let bad = try EchoUpstream(name: "bad", arguments: ["--fail-rate", "1"])
+        let proxy = try ProxyUnderTest(services: serviceYAML(instances: [bad.url], extra: """
+            circuit_breaker:
+              consecutive_failures: 1
+              cooldown: 300ms
+              max_ejected: 100%
+            """))
+        #expect(try proxy.request().status == 500)   // trips the breaker
+        #expect(try proxy.request().status == 503)   // open: nothing to pick
+        usleep(400_000)                                // cooldown over: half-open, one probe slot
+        let leaving = try proxy.connect()
+        try leaving.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nX-Echo-Delay-Ms: 800\r\n"
+                         + "Content-Length: 2\r\n\r\n{}")
+        usleep(150_000)                                // the proxy has sent it as the probe
+        leaving.close()
+        usleep(100_000)
+        #expect(try proxy.request().status == 500)   // the slot was freed: this request is the probe
+    }
+
     @Test("keep-alive reuse: the upstream sees far fewer connections than requests")
     func upstreamKeepAlive() throws {
         let a = try EchoUpstream(name: "a")
