@@ -316,16 +316,30 @@ final class ClientConnection: EventHandler {
 
     /// Picks an instance and starts an attempt on it, or answers 503.
     private func dispatch() {
-        let service = state.services[serviceIndex]
+        if state !== worker.state {
+            // A reload landed since this request's head was read and nothing was sent yet: pick among
+            // the current instances of the same service (the worker's views follow the new snapshot).
+            let name = state.services[serviceIndex].config.name
+            state = worker.state
+            guard let s = state.services.firstIndex(where: { $0.config.name == name }) else {
+                respondError(.noHealthyInstance, close: !keepAlive)
+                return
+            }
+            serviceIndex = s
+            tried = TriedInstances()
+        }
+        let view = worker.views[serviceIndex]
+        let service = view.service
+        let now = loop.now
         var pick: Int?
-        worker.views[serviceIndex].refreshIfNeeded(now: loop.now, log: worker.log)
+        view.refreshIfNeeded(now: now, log: worker.log)
         while true {
-            pick = worker.select(serviceIndex, excluding: tried)
+            pick = worker.select(view, excluding: tried)
             guard let i = pick else { break }
-            if worker.views[serviceIndex].phases[i] == .closed { isProbe = false; break }
+            if view.phases[i] == .closed { isProbe = false; break }
             // Half-open: only if a probe slot is free. The static supplier takes every instance
             // whatever its breaker says (SPEC 1.4); a free probe slot still lets the breaker close.
-            if service.instances[i].shared.withLock({ $0.breaker.acquireProbe(at: loop.now) }) {
+            if service.instances[i].shared.withLock({ $0.breaker.acquireProbe(at: now) }) {
                 isProbe = true
                 break
             }

@@ -102,9 +102,8 @@ final class Worker {
 
     // MARK: Upstreams
 
-    /// Picks an instance of service `s` not in `tried`, by the service's selector.
-    func select(_ s: Int, excluding tried: TriedInstances) -> Int? {
-        let view = views[s]
+    /// Picks an instance of the view's service not in `tried`, by the service's selector.
+    func select(_ view: ServiceView, excluding tried: TriedInstances) -> Int? {
         let instances = view.service.instances
         return view.selector.select(from: view.eligible, excluding: tried,
                                     inFlight: { instances[$0].inFlight.load(ordering: .relaxed) }, using: &rng)
