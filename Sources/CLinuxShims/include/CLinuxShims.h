@@ -19,6 +19,7 @@ static const uint32_t SY_EPOLLOUT = EPOLLOUT;
 static const uint32_t SY_EPOLLERR = EPOLLERR;
 static const uint32_t SY_EPOLLHUP = EPOLLHUP;
 static const uint32_t SY_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t SY_EPOLLONESHOT = EPOLLONESHOT;
 static const int SY_SOCK_NONBLOCK = SOCK_NONBLOCK;
 static const int SY_SOCK_CLOEXEC = SOCK_CLOEXEC;
 static const int SY_SOCK_STREAM = SOCK_STREAM;

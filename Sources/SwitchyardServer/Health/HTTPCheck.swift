@@ -16,16 +16,27 @@ import SwitchyardCore
 final class HTTPCheck {
     /// The `CURL *`.
     let easy: UnsafeMutableRawPointer
+    /// The multi handle this handle's transfers run in (always the same one: curl closes the
+    /// handle's sockets through it).
+    let multi: CurlMulti
+    private let pool: CurlMultiPool
     private var headers: UnsafeMutablePointer<curl_slist>?
 
     /// A handle whose `CURLOPT_PRIVATE` is `owner` (so a finished transfer finds its probe),
-    /// for transfers in `multi`.
-    init(owner: UnsafeMutableRawPointer, multi: CurlMulti) throws {
+    /// for transfers in a multi handle leased from `pool`.
+    init(owner: UnsafeMutableRawPointer, pool: CurlMultiPool) throws {
         _ = CurlMulti.globalInit
         guard let h = curl_easy_init() else {
             throw SystemError(call: "curl_easy_init", errno: 0, message: "libcurl could not create an easy handle")
         }
+        do {
+            multi = try pool.lease()
+        } catch {
+            curl_easy_cleanup(h)
+            throw error
+        }
         easy = h
+        self.pool = pool
         _ = sy_easy_setopt_ptr(h, CURLOPT_PRIVATE, owner)
         _ = sy_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = sy_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
@@ -43,7 +54,14 @@ final class HTTPCheck {
     deinit {
         curl_easy_cleanup(easy)
         if let headers { curl_slist_free_all(headers) }
+        pool.release(multi)
     }
+
+    /// Starts a transfer (see `CurlMulti.add`).
+    func start() -> String? { multi.add(easy) }
+
+    /// Abandons a transfer in progress.
+    func abandon() { multi.remove(easy) }
 
     /// Points the handle at `target`: URL on the numeric address, `Host` header, timeout.
     func configure(for target: HealthTarget) {

@@ -19,7 +19,7 @@ public final class HealthChecker {
     public typealias ResultHandler = (HealthTarget, HealthCheckResult, HealthTransition?, HealthVerdict) -> Void
 
     let loop: EventLoop
-    let curl: CurlMulti
+    let curl: CurlMultiPool
     /// Fraction of the interval by which rounds move early or late (see `ProbeSchedule`).
     let jitter: Double
     private let onResult: ResultHandler
@@ -48,7 +48,7 @@ public final class HealthChecker {
         self.onResult = onResult
         var seed = SystemRandomNumberGenerator()
         random = SplitMix64(seed: seed.next())
-        curl = try CurlMulti(loop: loop)
+        curl = CurlMultiPool(loop: loop)
         curl.onDone = { [unowned self] easy, code in transferDone(easy, code) }
         replaceTargets(targets)
     }
@@ -98,7 +98,6 @@ public final class HealthChecker {
         }
         probes = next
         order = nextOrder
-        curl.setMaxConnections(targets.count { $0.config.type == .http })
         reportFirstRoundIfDue()
     }
 

@@ -1,3 +1,4 @@
+import Glibc
 import CCurl
 import SwitchyardCore
 
@@ -20,7 +21,7 @@ final class HealthProbe: EventHandler {
     private(set) var hasFinishedFirstRound = false
     private var triesLeft = 0
     private var tryStarted = Instant.zero
-    private var connect: TCPConnectCheck?
+    private var tcp: TCPConnectCheck?
     private var http: HTTPCheck?
     private var httpNeedsConfigure = true
     private var httpInFlight = false
@@ -45,10 +46,10 @@ final class HealthProbe: EventHandler {
     func cancel() {
         isActive = false
         checker.loop.cancelWakeUp(self)
-        connect?.cancel()
-        connect = nil
+        tcp?.close()
+        tcp = nil
         if httpInFlight, let http {
-            checker.curl.remove(http.easy)
+            http.abandon()
             httpInFlight = false
         }
         phase = .idle
@@ -77,8 +78,7 @@ final class HealthProbe: EventHandler {
         case .waitingRetry:
             startTry()
         case .checking:
-            connect?.cancel()
-            connect = nil
+            tcp?.abandon()
             tryFinished(ok: false, detail: CheckDetail.timeout)
         }
     }
@@ -95,25 +95,23 @@ final class HealthProbe: EventHandler {
     }
 
     private func startTCP() {
-        switch Socket.connect(target.address, noDelay: false) {
-        case .connected(let fd):
-            TCPConnectCheck.resetAndClose(fd)
-            tryFinished(ok: true, detail: CheckDetail.connected)
-        case .failed(let e):
-            tryFinished(ok: false, detail: CheckDetail.connectError(e))
-        case .inProgress(let fd):
-            let c = TCPConnectCheck(fd: fd, loop: checker.loop) { [unowned self] ok, detail in
-                connect = nil
+        let family = target.address.family
+        if let c = tcp, c.isClosed || c.family != family {
+            c.close()
+            tcp = nil
+        }
+        if tcp == nil {
+            tcp = TCPConnectCheck(family: family, loop: checker.loop) { [unowned self] ok, detail in
                 tryFinished(ok: ok, detail: detail)
             }
-            guard checker.loop.register(c, interest: .writable) else {
-                TCPConnectCheck.resetAndClose(fd)
-                tryFinished(ok: false, detail: "cannot watch socket")
+            guard tcp != nil else {
+                tryFinished(ok: false, detail: CheckDetail.connectError(errno))
                 return
             }
-            connect = c
-            checker.loop.wakeUp(self, at: tryStarted + target.config.timeout)
         }
+        // The timeout first: an outcome known at once replaces it with the next round.
+        checker.loop.wakeUp(self, at: tryStarted + target.config.timeout)
+        tcp?.start(target.address)
     }
 
     private func startHTTP() {
@@ -122,7 +120,7 @@ final class HealthProbe: EventHandler {
             check = http
         } else {
             do {
-                check = try HTTPCheck(owner: Unmanaged.passUnretained(self).toOpaque(), multi: checker.curl)
+                check = try HTTPCheck(owner: Unmanaged.passUnretained(self).toOpaque(), pool: checker.curl)
             } catch {
                 tryFinished(ok: false, detail: "\(error)")
                 return
@@ -133,7 +131,7 @@ final class HealthProbe: EventHandler {
             check.configure(for: target)
             httpNeedsConfigure = false
         }
-        if let failure = checker.curl.add(check.easy) {
+        if let failure = check.start() {
             tryFinished(ok: false, detail: failure)
             return
         }

@@ -126,9 +126,10 @@ public final class EventLoop {
         return true
     }
 
-    /// Changes the interest of a registered handler; no system call when it is unchanged.
+    /// Changes the interest of a registered handler; no system call when it is unchanged, except
+    /// that a `.oneShot` interest is always re-armed.
     public func modify(_ h: EventHandler, interest: IOEvents) {
-        if h.interest == interest || !h.isRegistered { return }
+        if (h.interest == interest && !interest.contains(.oneShot)) || !h.isRegistered { return }
         var ev = epoll_event()
         ev.events = interest.epollMask
         ev.data.u64 = UInt64(h.generation) << 32 | UInt64(UInt32(bitPattern: h.fd))

@@ -18,6 +18,10 @@ public struct IOEvents: OptionSet, Sendable, Hashable {
     /// An error is pending on the descriptor (read it with `Socket.pendingError`): `EPOLLERR`.
     public static let error = IOEvents(rawValue: 8)
 
+    /// Report once, then nothing (not even hangups or errors) until the interest is set again
+    /// (`EPOLLONESHOT`). Never reported as an event.
+    public static let oneShot = IOEvents(rawValue: 16)
+
     /// No interest: the descriptor stays registered but only hangups and errors are reported.
     public static let none: IOEvents = []
 
@@ -26,6 +30,7 @@ public struct IOEvents: OptionSet, Sendable, Hashable {
         var m: UInt32 = 0
         if contains(.readable) { m |= SY_EPOLLIN }
         if contains(.writable) { m |= SY_EPOLLOUT }
+        if contains(.oneShot) { m |= SY_EPOLLONESHOT }
         return m
     }
 

@@ -73,6 +73,33 @@ public enum Socket {
         }
     }
 
+    /// Starts connecting an existing non-blocking stream socket `fd` (a new one, or one reset by
+    /// `disconnect`). Nothing is closed on failure: the caller owns `fd`.
+    public static func connect(_ fd: Int32, to address: SocketAddress) -> ConnectResult {
+        while true {
+            let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+            if rc == 0 { return .connected(fd) }
+            let e = errno
+            if e == EINTR { continue }
+            return e == EINPROGRESS ? .inProgress(fd) : .failed(e)
+        }
+    }
+
+    /// A new non-blocking, close-on-exec stream socket of `family`, or -1 (see `errno`).
+    public static func stream(family: Int32) -> Int32 {
+        Glibc.socket(family, SY_SOCK_STREAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)
+    }
+
+    /// Dissolves the connection of a TCP socket, or a connect in progress, and leaves the socket
+    /// free to connect again (`connect` with `AF_UNSPEC`). An established connection is reset
+    /// (the kernel sends RST: no FIN exchange, no TIME_WAIT); the local port is given back.
+    @discardableResult
+    public static func disconnect(_ fd: Int32) -> Bool {
+        var a = sockaddr()
+        a.sa_family = sa_family_t(AF_UNSPEC)
+        return Glibc.connect(fd, &a, socklen_t(MemoryLayout<sockaddr>.size)) == 0
+    }
+
     /// `SO_ERROR`: 0 when a connect in progress succeeded, else its `errno` (reading clears it).
     public static func pendingError(_ fd: Int32) -> Int32 {
         var value: Int32 = 0

@@ -59,6 +59,20 @@ struct HealthCheckerTests {
         #expect(server.connectionCount == 1)
     }
 
+    @Test("40 http targets share 2 multi handles (32 each at most); each keeps its own parked connection")
+    func multiHandlesSharded() throws {
+        let server = try KeepAliveHTTPServer(listeners: 40)
+        defer { server.stop() }
+        let loop = try EventLoop(index: 0)
+        let targets = server.ports.enumerated().map { i, port in healthTarget(i, port: port, fastCheck(.http, interval: .milliseconds(20))) }
+        let out = try #require(try run(loop, targets: targets, until: { rounds, _ in rounds.count >= 120 }))
+        #expect(out.rounds.allSatisfy { $0.result.ok })
+        #expect(Set(out.rounds.map(\.target.id)).count == 40)
+        #expect(out.checker.curl.multiCount == 2)
+        #expect(out.checker.curl.socketCounts.registered == 40)
+        #expect(server.connectionCount == 40)
+    }
+
     @Test("an upstream closing the idle kept connection: the parked socket leaves epoll and the next round reconnects")
     func parkedConnectionClosedByPeer() throws {
         let server = try TestHTTPServer(status: 200)
@@ -131,6 +145,34 @@ struct HealthCheckerTests {
         #expect(out.rounds.first?.result.ok == true)
         #expect(out.rounds.first?.result.detail == "connected")
         #expect(out.rounds.first?.verdict == .healthy)
+    }
+
+    @Test("a tcp check reuses its socket: passes while the port listens, 'connection refused' once it closes, passes when it is back")
+    func tcpSocketReusedAcrossOutcomes() throws {
+        let address = try SocketAddress.resolve(host: "127.0.0.1", port: 0)
+        var listener = try Socket.makeListener(address, reusePort: false)
+        let port = Socket.localPort(listener)
+        defer { close(listener) }
+        let loop = try EventLoop(index: 0)
+        let fdsBefore = openDescriptors()
+        var fdsDuring: [Int] = []
+        let config = fastCheck(.tcp, interval: .milliseconds(10), timeout: .milliseconds(500))
+        let out = try #require(try run(loop, targets: [healthTarget(1, port: port, config)], limit: .seconds(8),
+            until: { rounds, _ in rounds.count == 9 },
+            afterRound: { r, _ in
+                fdsDuring.append(openDescriptors())
+                if r.result.ok && fdsDuring.count == 3 { close(listener) }
+                if !r.result.ok && fdsDuring.count == 6 {
+                    listener = (try? Socket.makeListener(SocketAddress.resolve(host: "127.0.0.1", port: port), reusePort: false)) ?? -1
+                }
+            }))
+        #expect(out.rounds.map(\.result.ok) == [true, true, true, false, false, false, true, true, true])
+        #expect(out.rounds.map(\.result.detail) == ["connected", "connected", "connected", "connection refused",
+            "connection refused", "connection refused", "connected", "connected", "connected"])
+        // One socket for every round, success or failure (the listener's close and reopen aside).
+        #expect(fdsDuring.allSatisfy { abs($0 - fdsBefore) <= 1 })
+        // A reset, not a FIN: no TIME_WAIT left on this side.
+        #expect(timeWaitCount(port: port) == 0)
     }
 
     @Test("an http check of a server that never answers fails with 'timeout' after `timeout`")

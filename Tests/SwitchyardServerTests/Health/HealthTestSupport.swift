@@ -104,3 +104,28 @@ struct RecordedRound {
     var transition: HealthTransition?
     var verdict: HealthVerdict
 }
+
+/// Descriptors open in this process (`/proc/self/fd`).
+func openDescriptors() -> Int {
+    guard let dir = opendir("/proc/self/fd") else { return -1 }
+    defer { closedir(dir) }
+    var n = 0
+    while let e = readdir(dir) {
+        if e.pointee.d_name.0 != UInt8(ascii: ".") { n += 1 }
+    }
+    return n - 1   // the directory's own descriptor
+}
+
+/// TCP sockets in TIME_WAIT (state 06) towards 127.0.0.1:`port` (`/proc/net/tcp`).
+func timeWaitCount(port: UInt16) -> Int {
+    guard let f = fopen("/proc/net/tcp", "r") else { return -1 }
+    defer { fclose(f) }
+    let remote = String(format: "0100007F:%04X", port)
+    var n = 0
+    var line = [CChar](repeating: 0, count: 512)
+    while fgets(&line, 512, f) != nil {
+        let fields = String(cString: line).split(separator: " ")
+        if fields.count > 3 && fields[2] == remote && fields[3] == "06" { n += 1 }
+    }
+    return n
+}
