@@ -19,41 +19,13 @@ for tool in valgrind callgrind_control wrk nginx; do
     command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install valgrind wrk nginx)"; exit 1; }
 done
 [ -x "$bin" ] || { echo "build first: swift build -c release"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/scripts/lib/bench-setup.sh"
 up1=$(free_port); up2=$(free_port); port=$(free_port); admin=$(free_port)
 tmp=$(mktemp -d)
-cat > "$tmp/up.conf" <<NGX
-worker_processes 1; daemon off; pid $tmp/up.pid; error_log $tmp/up.err warn;
-events { worker_connections 8192; }
-http { access_log off; client_body_temp_path $tmp;
-server { listen 127.0.0.1:$up1; keepalive_requests 1000000; location / { client_body_buffer_size 64k; default_type application/json; return 200 '{"ok":true}'; } }
-server { listen 127.0.0.1:$up2; keepalive_requests 1000000; location / { client_body_buffer_size 64k; default_type application/json; return 200 '{"ok":true}'; } }
-}
-NGX
-cat > "$tmp/sy.yaml" <<YAML
-listen: "127.0.0.1:$port"
-workers: 1
-admin:
-  listen: "127.0.0.1:$admin"
-log:
-  access: "off"
-services:
-  - name: bench
-    routes: ["/"]
-    instances: ["http://127.0.0.1:$up1", "http://127.0.0.1:$up2"]
-YAML
-cat > "$tmp/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"order":7,"user":"alice","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"note":"benchmark payload","pad":"xxxxxxxxxxxxxxxx"}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
-cat > "$tmp/proxy.conf" <<NGX
-master_process off; worker_processes 1; daemon off; pid $tmp/np.pid; error_log $tmp/np.err warn;
-events { worker_connections 8192; }
-http { access_log off; client_body_temp_path $tmp;
-upstream b { server 127.0.0.1:$up1; server 127.0.0.1:$up2; keepalive 256; }
-server { listen 127.0.0.1:$port; keepalive_requests 1000000; location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-NGX
+write_upstream_conf "$tmp" "$up1" "$up2"
+write_switchyard_yaml "$tmp" "$port" "$admin" "$up1" "$up2"
+write_post_lua "$tmp"
+write_nginx_proxy_conf "$tmp" "$port" "$up1" "$up2"
 nginx -c "$tmp/up.conf" & ngx=$!
 if [ "$proxy" = nginx ]; then
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" "$(command -v nginx)" -c "$tmp/proxy.conf" > "$tmp/sy.log" 2>&1 & vg=$!

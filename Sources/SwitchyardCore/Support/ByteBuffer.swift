@@ -28,6 +28,8 @@ public struct ByteBuffer: ~Copyable {
     @inlinable public var isEmpty: Bool { writerIndex == readerIndex }
     /// Bytes that fit before the buffer must grow.
     @inlinable public var writableCount: Int { capacity - writerIndex }
+    /// Bytes allocated for the buffer.
+    @inlinable public var allocatedBytes: Int { capacity }
     public var allocatedCapacity: Int { capacity }
 
     /// Calls `body` with the readable bytes. The pointer is valid only inside `body`.

@@ -716,7 +716,20 @@ final class ClientConnection: EventHandler {
             close()
             return
         }
+        if phase == .idle { trimIfCrowded() }
         setInterest(.readable)
+    }
+
+    /// While the worker holds over `trimAboveConnections` connections, an idle one with nothing
+    /// buffered gives its buffers back (ten thousand idle clients then cost a few kilobytes each);
+    /// with fewer it keeps them, so a busy connection allocates nothing per request.
+    private func trimIfCrowded() {
+        guard worker.clientCount > Self.trimAboveConnections, input.isEmpty, output.isEmpty,
+              input.allocatedBytes > 16 || output.allocatedBytes > 16 || body.allocatedBytes > 16 else { return }
+        input.shrinkIfIdle(to: 16)
+        output.shrinkIfIdle(to: 16)
+        body.shrinkIfIdle(to: 16)
+        head = RequestHead()
     }
 
     // MARK: Finishing
@@ -789,15 +802,11 @@ final class ClientConnection: EventHandler {
         phase = .idle
         // Deadlines only ever move later on the request path: the timer heap then has nothing to re-sort.
         loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.clientIdle))
-        if worker.clientCount > Self.trimAboveConnections && input.isEmpty && output.isEmpty {
-            input.shrinkIfIdle(to: 16)
-            output.shrinkIfIdle(to: 16)
-            body.shrinkIfIdle(to: 16)
-            head = RequestHead()
-        }
         if !output.isEmpty {
-            flushOutput()
+            flushOutput()   // trims once the answer is out
             if phase == .closed { return }
+        } else {
+            trimIfCrowded()
         }
         if !input.isEmpty {
             process()

@@ -182,6 +182,47 @@ import Testing
         print("FAULTS: flood \(total) connections in \(String(format: "%.1f", floodSeconds)) s; fds \(fdStart) -> \(fdPeak) -> \(ProcessProbe.fdCount(pid))")
     }
 
+    @Test("1,000 idle keep-alive clients that each carried a request cost under 3 KiB each (buffers given back above 256 connections)")
+    func idleConnectionsGiveBuffersBack() throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 && limit.rlim_max > limit.rlim_cur {
+            limit.rlim_cur = min(limit.rlim_max, 4096)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)   // the proxy inherits it
+        }
+        // An upstream that writes each answer in one piece, so the proxy reads it whole and queues
+        // it before the exchange ends (the case where buffers once were never given back).
+        let upstream = try KeepAliveHTTPServer()
+        defer { upstream.stop() }
+        let proxy = try ProxyUnderTest(services: serviceYAML(supplier: "static", instances: ["http://127.0.0.1:\(upstream.port)"]),
+                                       workers: 1)
+        let pid = proxy.process.pid
+        for _ in 0..<20 { #expect(try proxy.request().status == 200) }   // warm: pools, first allocations
+        // 300 silent connections first, so the worker holds over 256 from the first request on.
+        let silent = try (0..<300).map { _ in try proxy.connect(timeout: 10) }
+        #expect(ObservabilityTests.eventually(timeout: 5) { ProcessProbe.fdCount(pid) >= 300 })
+        let before = ProcessProbe.rssKiB(pid)
+        let n = 1_000
+        var clients: [RawConnection] = []
+        var answered = 0
+        let request = "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        for batch in stride(from: 0, to: n, by: 250) {   // requests in flight together, as real clients do
+            for _ in batch..<min(batch + 250, n) {
+                let c = try proxy.connect(timeout: 10)
+                try c.send(request)
+                clients.append(c)
+            }
+            for c in clients[batch...] where (try? c.readResponse())?.status == 200 { answered += 1 }
+        }
+        let perConnection = Double(ProcessProbe.rssKiB(pid) - before) / Double(n)
+        #expect(answered == n)
+        // An idle client's buffers alone would be over 4 KiB (a 4 KiB read buffer and the answer's).
+        #expect(perConnection < 3, "RSS grew \(perConnection) KiB per idle connection")
+        print("IDLE: \(n) idle connections, RSS \(before) KiB -> +\(String(format: "%.2f", perConnection)) KiB each")
+        clients.forEach { $0.close() }
+        silent.forEach { $0.close() }
+    }
+
     /// The descriptor-exhaustion scenario: a proxy limited to 64 fds, 100 clients sending a request each.
     /// `breaker` is the service's circuit_breaker section.
     static func exhaustDescriptors(breaker: String) throws -> (echo: EchoUpstream, proxy: ProxyUnderTest, outcome: ClientOutcomes,
