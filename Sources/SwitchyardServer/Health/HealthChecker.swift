@@ -113,6 +113,11 @@ public final class HealthChecker {
         }
     }
 
+    /// The descriptor of the tcp-check socket of the target labelled `label`, while it has one (for tests).
+    func tcpDescriptor(for label: String) -> Int32? {
+        probes[label]?.tcpDescriptor
+    }
+
     /// The number of targets.
     public var targetCount: Int { order.count }
 

@@ -22,6 +22,8 @@ final class HealthProbe: EventHandler {
     private var triesLeft = 0
     private var tryStarted = Instant.zero
     private var tcp: TCPConnectCheck?
+    /// The descriptor of this probe's tcp-check socket, while it has one (for tests).
+    var tcpDescriptor: Int32? { tcp.flatMap { $0.isClosed ? nil : $0.fd } }
     private var http: HTTPCheck?
     private var httpNeedsConfigure = true
     private var httpInFlight = false

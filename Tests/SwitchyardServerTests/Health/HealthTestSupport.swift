@@ -105,17 +105,6 @@ struct RecordedRound {
     var verdict: HealthVerdict
 }
 
-/// Descriptors open in this process (`/proc/self/fd`).
-func openDescriptors() -> Int {
-    guard let dir = opendir("/proc/self/fd") else { return -1 }
-    defer { closedir(dir) }
-    var n = 0
-    while let e = readdir(dir) {
-        if e.pointee.d_name.0 != UInt8(ascii: ".") { n += 1 }
-    }
-    return n - 1   // the directory's own descriptor
-}
-
 /// TCP sockets in TIME_WAIT (state 06) towards 127.0.0.1:`port` (`/proc/net/tcp`).
 func timeWaitCount(port: UInt16) -> Int {
     guard let f = fopen("/proc/net/tcp", "r") else { return -1 }
