@@ -105,8 +105,9 @@ struct RecordedRound {
     var verdict: HealthVerdict
 }
 
-/// TCP sockets in TIME_WAIT (state 06) towards 127.0.0.1:`port` (`/proc/net/tcp`).
-func timeWaitCount(port: UInt16) -> Int {
+/// TCP sockets towards 127.0.0.1:`port` still closing after a FIN (FIN_WAIT1, FIN_WAIT2 or
+/// TIME_WAIT, states 04 to 06 in `/proc/net/tcp`): a connection ended by a reset leaves none.
+func closingSocketCount(port: UInt16) -> Int {
     guard let f = fopen("/proc/net/tcp", "r") else { return -1 }
     defer { fclose(f) }
     let remote = String(format: "0100007F:%04X", port)
@@ -114,7 +115,7 @@ func timeWaitCount(port: UInt16) -> Int {
     var line = [CChar](repeating: 0, count: 512)
     while fgets(&line, 512, f) != nil {
         let fields = String(cString: line).split(separator: " ")
-        if fields.count > 3 && fields[2] == remote && fields[3] == "06" { n += 1 }
+        if fields.count > 3 && fields[2] == remote && ["04", "05", "06"].contains(fields[3]) { n += 1 }
     }
     return n
 }
