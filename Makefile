@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan
+.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
 
 all: build
 
@@ -30,6 +30,8 @@ help:
 	@echo "make soak     SOAK_MINUTES (default 10) of mixed load with a flapping upstream and reloads; RSS and fds checked"
 	@echo "make tsan     the end-to-end suites with the proxy built and run under ThreadSanitizer, 2 workers"
 	@echo "make bench    micro benchmarks (ns/op) and, with ../shared/bench/compare.py, the proxy comparison"
+	@echo "make bench-health  CPU of health checking 1,000 instances every second, HEALTH_RUNS (default 5) runs"
+	@echo "make bench-cpu     CPU per request of proxy, upstream and wrk for switchyard, nginx, HAProxy (needs wrk nginx haproxy)"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -137,3 +139,20 @@ bench: deps
 		echo "skipping the proxy comparison: $(COMPARE) not found"; \
 	fi
 
+# The health-check benchmark (docs/BENCHMARKS.md, "Health checks"): a release test build in
+# .build-bench, then HEALTH_RUNS runs of 1,000 targets (HEALTH_MIX: both, tcp or http); each prints
+# the checker thread's CPU as a share of one core.
+HEALTH_RUNS ?= 5
+HEALTH_MIX  ?= both
+bench-health: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing --scratch-path .build-bench --build-tests $(BUILD_FLAGS)
+	@for i in $$(seq $(HEALTH_RUNS)); do \
+		SWITCHYARD_BENCH=1 SWITCHYARD_BENCH_MIX=$(HEALTH_MIX) .build-bench/release/SwitchyardPackageTests.xctest \
+			--testing-library swift-testing --filter HealthCheckerBenchmark 2>&1 | grep -o "health bench.*"; \
+	done
+
+# CPU per proxied request (scripts/cpu-per-request.sh): BENCH_SECONDS per target, BENCH_CONNS connections.
+BENCH_SECONDS ?= 10
+BENCH_CONNS   ?= 64
+bench-cpu: release
+	./scripts/cpu-per-request.sh $(BENCH_SECONDS) $(BENCH_CONNS)
