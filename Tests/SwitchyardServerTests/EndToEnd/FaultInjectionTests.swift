@@ -182,8 +182,9 @@ import Testing
         print("FAULTS: flood \(total) connections in \(String(format: "%.1f", floodSeconds)) s; fds \(fdStart) -> \(fdPeak) -> \(ProcessProbe.fdCount(pid))")
     }
 
-    @Test("1,000 idle keep-alive clients that each carried a request cost under 3 KiB each (buffers given back above 256 connections)")
-    func idleConnectionsGiveBuffersBack() throws {
+    @Test("1,000 idle keep-alive clients that each carried a request cost under 3 KiB each (buffers given back above 256 connections)",
+          arguments: [("{}", 200), ("{", 400)])   // a proxied answer, and an error answer written by the proxy itself
+    func idleConnectionsGiveBuffersBack(body: String, status: Int) throws {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         if limit.rlim_cur < 4096 && limit.rlim_max > limit.rlim_cur {
@@ -205,20 +206,20 @@ import Testing
         let n = 1_000
         var clients: [RawConnection] = []
         var answered = 0
-        let request = "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        let request = "POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
         for batch in stride(from: 0, to: n, by: 250) {   // requests in flight together, as real clients do
             for _ in batch..<min(batch + 250, n) {
                 let c = try proxy.connect(timeout: 10)
                 try c.send(request)
                 clients.append(c)
             }
-            for c in clients[batch...] where (try? c.readResponse())?.status == 200 { answered += 1 }
+            for c in clients[batch...] where (try? c.readResponse())?.status == status { answered += 1 }
         }
         let perConnection = Double(ProcessProbe.rssKiB(pid) - before) / Double(n)
         #expect(answered == n)
         // An idle client's buffers alone would be over 4 KiB (a 4 KiB read buffer and the answer's).
         #expect(perConnection < 3, "RSS grew \(perConnection) KiB per idle connection")
-        print("IDLE: \(n) idle connections, RSS \(before) KiB -> +\(String(format: "%.2f", perConnection)) KiB each")
+        print("IDLE (\(status)): \(n) idle connections, RSS \(before) KiB -> +\(String(format: "%.2f", perConnection)) KiB each")
         clients.forEach { $0.close() }
         silent.forEach { $0.close() }
     }
