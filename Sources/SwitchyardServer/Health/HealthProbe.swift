@@ -97,6 +97,7 @@ final class HealthProbe: EventHandler {
     }
 
     private func startTCP() {
+        http = nil   // a reload changed the type: the easy handle (not in a transfer now) goes
         let family = target.address.family
         if let c = tcp, c.isClosed || c.family != family {
             c.close()
@@ -117,6 +118,10 @@ final class HealthProbe: EventHandler {
     }
 
     private func startHTTP() {
+        if let c = tcp {   // a reload changed the type: the socket (no try pending now) goes
+            c.close()
+            tcp = nil
+        }
         let check: HTTPCheck
         if let http {
             check = http

@@ -274,6 +274,30 @@ struct HealthCheckerTests {
         #expect(state.recentResults == out.rounds.suffix(3).map(\.result))
     }
 
+    @Test("a reload turning a tcp check into an http check closes the tcp socket at the next round")
+    func typeChangeDropsSocket() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let loop = try EventLoop(index: 0)
+        let tcp = healthTarget(1, port: server.port, fastCheck(.tcp, interval: .milliseconds(20)))
+        var http = tcp
+        http.config = fastCheck(.http, interval: .milliseconds(20))
+        var socketBefore: Int32?
+        var socketAfter: Int32? = -1
+        let out = try #require(try run(loop, targets: [tcp], until: { rounds, _ in rounds.count == 4 },
+            afterRound: { r, c in
+                if c.targetCount == 1 && r.result.detail == "connected" && socketBefore == nil {
+                    socketBefore = c.tcpDescriptor(for: r.target.label)
+                    c.replaceTargets([http])
+                } else if r.result.detail.hasPrefix("status") {
+                    socketAfter = c.tcpDescriptor(for: r.target.label)
+                }
+            }))
+        #expect(out.rounds.map(\.result.ok).allSatisfy { $0 })
+        #expect(out.rounds.last?.result.detail == "status 200")
+        #expect(socketBefore != nil && socketAfter == nil)
+    }
+
     @Test("replaceTargets keeps the state of labels that stay and drops the others")
     func reloadKeepsState() throws {
         let server = try TestHTTPServer()
