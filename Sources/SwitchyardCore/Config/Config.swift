@@ -73,11 +73,19 @@ public struct TimeoutsConfig: Sendable, Equatable {
     public var clientIdle: Duration
     public var upstreamIdle: Duration
     public var drain: Duration
+    /// One upstream attempt, from its start (connect included) to the response's last byte; nil = off
+    /// (only `response` bounds the request). Lets `retries.on: timeout` retry inside `response`.
+    public var attempt: Duration?
+    /// The request body, from the end of the head to its last byte (`client_header` covers the head only).
+    public var clientBody: Duration
     public init(connect: Duration = .seconds(1), response: Duration = .seconds(15),
                 clientHeader: Duration = .seconds(10), clientIdle: Duration = .seconds(60),
-                upstreamIdle: Duration = .seconds(30), drain: Duration = .seconds(30)) {
+                upstreamIdle: Duration = .seconds(30), drain: Duration = .seconds(30),
+                attempt: Duration? = nil, clientBody: Duration = .seconds(30)) {
         self.connect = connect
         self.response = response
+        self.attempt = attempt
+        self.clientBody = clientBody
         self.clientHeader = clientHeader
         self.clientIdle = clientIdle
         self.upstreamIdle = upstreamIdle

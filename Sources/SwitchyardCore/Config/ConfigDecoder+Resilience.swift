@@ -82,11 +82,14 @@ extension ConfigDecoder {
         return b
     }
 
-    /// `retries`: `attempts` in 1...10; `on` one condition or a list of them.
+    /// `retries`: `attempts` in 1...10; `on` one condition or a list of them; `budget` a rate;
+    /// `min_per_second` in 0...10000.
     mutating func retries(_ node: YAMLNode, at path: ConfigPath) -> RetryConfig {
         var r = RetryConfig()
-        guard let f = fields(node, at: path, keys: ["attempts", "on"]) else { return r }
+        guard let f = fields(node, at: path, keys: ["attempts", "on", "budget", "min_per_second"]) else { return r }
         r.attempts = integer(f, "attempts", default: r.attempts, in: 1...10)
+        r.budget = rate(f, "budget", default: r.budget)
+        r.minPerSecond = integer(f, "min_per_second", default: r.minPerSecond, in: 0...10_000)
         guard let on = f["on"] else { return r }
         let onPath = path.key("on")
         let items: [(YAMLNode, ConfigPath)]

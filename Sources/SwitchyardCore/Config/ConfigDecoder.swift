@@ -162,11 +162,18 @@ public struct ConfigDecoder {
 
     mutating func timeouts(_ node: YAMLNode, at path: ConfigPath) -> TimeoutsConfig {
         var t = TimeoutsConfig()
-        guard let f = fields(node, at: path, keys: ["connect", "response", "client_header", "client_idle",
-                                                    "upstream_idle", "drain"]) else { return t }
+        guard let f = fields(node, at: path, keys: ["connect", "response", "attempt", "client_header", "client_body",
+                                                    "client_idle", "upstream_idle", "drain"]) else { return t }
         t.connect = duration(f, "connect", default: t.connect)
         t.response = duration(f, "response", default: t.response)
         t.clientHeader = duration(f, "client_header", default: t.clientHeader)
+        t.clientBody = duration(f, "client_body", default: t.clientBody)
+        if let node = f["attempt"], !node.isNull, node.scalarText != "off" {
+            t.attempt = duration(f, "attempt", default: .seconds(1))
+            if let a = t.attempt, a > t.response {
+                report(node.mark, path.key("attempt"), "the attempt timeout (\(a)) must not exceed the response timeout (\(t.response)): one attempt runs inside the request's time")
+            }
+        }
         t.clientIdle = duration(f, "client_idle", default: t.clientIdle)
         t.upstreamIdle = duration(f, "upstream_idle", default: t.upstreamIdle)
         t.drain = duration(f, "drain", default: t.drain)

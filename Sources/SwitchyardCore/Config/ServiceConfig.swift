@@ -157,8 +157,16 @@ public struct RetryConfig: Sendable, Equatable {
     /// Total tries, each on a different instance; >= 1.
     public var attempts: Int
     public var on: [RetryCondition]
-    public init(attempts: Int = 2, on: [RetryCondition] = [.connectFailure]) {
+    /// Retries may add at most this share of the service's requests over the last 10 s (0...1; Finagle's
+    /// `percentCanRetry`). A retry the budget refuses leaves the failure as the answer.
+    public var budget: Double
+    /// Retries per second always allowed on top of `budget`, so a quiet service can still retry.
+    public var minPerSecond: Int
+    public init(attempts: Int = 2, on: [RetryCondition] = [.connectFailure], budget: Double = 0.2,
+                minPerSecond: Int = 3) {
         self.attempts = attempts
         self.on = on
+        self.budget = budget
+        self.minPerSecond = minPerSecond
     }
 }

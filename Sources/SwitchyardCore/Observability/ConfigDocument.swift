@@ -48,7 +48,9 @@ public enum ConfigDocument {
         w.beginObject(into: &out)
         w.key("connect", into: &out); w.value(durationText(t.connect), into: &out)
         w.key("response", into: &out); w.value(durationText(t.response), into: &out)
+        w.key("attempt", into: &out); w.value(t.attempt.map(durationText) ?? "off", into: &out)
         w.key("client_header", into: &out); w.value(durationText(t.clientHeader), into: &out)
+        w.key("client_body", into: &out); w.value(durationText(t.clientBody), into: &out)
         w.key("client_idle", into: &out); w.value(durationText(t.clientIdle), into: &out)
         w.key("upstream_idle", into: &out); w.value(durationText(t.upstreamIdle), into: &out)
         w.key("drain", into: &out); w.value(durationText(t.drain), into: &out)
@@ -134,6 +136,8 @@ public enum ConfigDocument {
         w.beginObject(into: &out)
         w.key("attempts", into: &out); w.value(s.retries.attempts, into: &out)
         w.key("on", into: &out); writeStrings(s.retries.on.map(\.rawValue), &w, &out)
+        w.key("budget", into: &out); w.value(s.retries.budget, fractionDigits: 4, into: &out)
+        w.key("min_per_second", into: &out); w.value(s.retries.minPerSecond, into: &out)
         w.endObject(into: &out)
         w.endObject(into: &out)
     }

@@ -1,0 +1,220 @@
+/// The decisions of one proxied request, from its complete body to its last response byte, as a state
+/// machine: the shell reports each event with the instant it saw, and executes the action returned
+/// (Hummingbird's connection state handler, Pingora's phases). No I/O, no clock, no locks here: the
+/// shell owns sockets, buffers and the shared breaker; this type decides which instance comes next,
+/// when to retry, when time is up and what the client is answered.
+///
+/// Phases: `idle` -> `start` -> `picking` -> `picked` -> `attempting` -> `responseHead` ->
+/// `responding` -> `responseComplete` -> `finished`; a failure or timer in `attempting` goes back to
+/// `picking` (retry elsewhere) or `attempting` (stale pooled connection), or ends in an error answer.
+///
+/// Time: the request-wide `deadline` (`timeouts.response`, from the complete body to the last
+/// response byte) and, when `timeouts.attempt` is set, a deadline per attempt inside it. The shell
+/// arms one timer at `wakeUpAt` and calls `timerFired(at:)`.
+public struct ProxyExchange: Sendable {
+    public enum Phase: Sendable, Equatable {
+        case idle
+        /// The shell is picking an instance (`Action.pick`); `picked` comes next.
+        case picking
+        /// An attempt is connecting, sending, or waiting for the response head.
+        case attempting
+        /// The response head was relayed; the body streams.
+        case responding
+        case finished
+    }
+
+    /// What the shell does next.
+    public enum Action: Sendable, Equatable {
+        /// Pick an instance not in `tried` (`InstancePicker`), then call `picked`.
+        case pick
+        /// Start `attempt` on its instance: a pooled connection unless `fresh`, then send the request.
+        case connect(fresh: Bool)
+        /// Relay the response whose head just arrived.
+        case relay
+        /// Answer the client with this error (nothing of a response was sent).
+        case respond(ProxyError)
+        /// The response broke after bytes of it reached the client: close the client connection.
+        case abort
+        /// The response went out completely.
+        case finish
+        /// Nothing to do (a timer that fired early, an event after the end).
+        case none
+    }
+
+    /// An action, with the attempt that ended on the way (its `end` says what to release).
+    public struct Step: Sendable, Equatable {
+        public var ended: Attempt.End?
+        public var action: Action
+        public init(ended: Attempt.End? = nil, _ action: Action) {
+            self.ended = ended
+            self.action = action
+        }
+    }
+
+    public private(set) var phase: Phase = .idle
+    /// The running attempt (set from `picked` until it ends).
+    public private(set) var attempt: Attempt?
+    /// Instances this request tried (a retry goes elsewhere).
+    public private(set) var tried = TriedInstances()
+    /// Attempts started on distinct instances (a fresh-connection retry is not one more).
+    public private(set) var attempts = 0
+    /// Request-wide deadline.
+    public private(set) var deadline: Instant = .zero
+    /// The running attempt's deadline (`deadline` when `timeouts.attempt` is off).
+    public private(set) var attemptDeadline: Instant = .zero
+    /// Retries the budget refused for this request (0 or 1).
+    public private(set) var budgetRefusals = 0
+    private var freshRetryUsed = false
+    private var lastError: ProxyError = .upstreamUnavailable
+    private var policy = AttemptPolicy(retries: RetryConfig())
+    private var instanceCount = 0
+    private var attemptNanos: UInt64 = 0
+
+    public init() {}
+
+    /// When the shell's timer must fire next.
+    @inlinable public var wakeUpAt: Instant { attemptDeadline }
+
+    /// The request's body is complete and admitted: the exchange starts at `now`, and the request
+    /// deposits into the service's retry budget.
+    /// - Parameters:
+    ///   - responseNanos: `timeouts.response`; `attemptNanos`: `timeouts.attempt`, 0 when off.
+    public mutating func start(policy: AttemptPolicy, instanceCount: Int, responseNanos: UInt64,
+                               attemptNanos: UInt64, budget: inout RetryBudget, at now: Instant) -> Action {
+        budget.deposit(at: now)
+        self.policy = policy
+        self.instanceCount = instanceCount
+        self.attemptNanos = attemptNanos
+        phase = .picking
+        attempt = nil
+        tried.removeAll()
+        attempts = 0
+        freshRetryUsed = false
+        budgetRefusals = 0
+        lastError = .upstreamUnavailable
+        deadline = now.advanced(byNanoseconds: responseNanos)
+        attemptDeadline = deadline
+        return .pick
+    }
+
+    /// The picker's answer: an instance (its probe slot taken when `isProbe`), or nil when none is left.
+    public mutating func picked(_ pick: InstancePicker.Pick?, at now: Instant) -> Action {
+        guard phase == .picking else { return .none }
+        guard let pick else {
+            phase = .finished
+            return .respond(attempts == 0 ? .noHealthyInstance : lastError)
+        }
+        attempts += 1
+        tried.insert(pick.instance)
+        begin(Attempt(instance: pick.instance, isProbe: pick.isProbe, start: now, number: attempts), at: now)
+        return .connect(fresh: false)
+    }
+
+    /// The attempt failed before any byte of its response reached the client.
+    /// - Parameters:
+    ///   - reusedConnection: it ran on a pooled connection that had served requests before.
+    ///   - budget: the service's retry budget on this worker; a retry elsewhere withdraws from it.
+    public mutating func upstreamFailed(_ failure: UpstreamFailure, reusedConnection: Bool,
+                                        budget: inout RetryBudget, at now: Instant) -> Step {
+        guard phase == .attempting, let current = attempt else { return Step(.none) }
+        let canTryAnother = tried.count < instanceCount && now < deadline
+        let decision = policy.decide(after: failure, attempt: attempts, reusedConnection: reusedConnection,
+                                     freshRetryUsed: freshRetryUsed || current.isFreshRetry,
+                                     canTryAnother: canTryAnother)
+        switch decision {
+        case .retryOnFreshConnection:
+            // The keep-alive race: the same instance, a new connection, the probe slot kept.
+            let ended = current.end(.stale)
+            freshRetryUsed = true
+            begin(Attempt(instance: current.instance, isProbe: current.isProbe, start: now, number: current.number,
+                          isFreshRetry: true), at: now)
+            return Step(ended: ended, .connect(fresh: true))
+        case .retryElsewhere:
+            let ended = current.end(.failed(failure))
+            lastError = Self.error(for: failure)
+            guard budget.withdraw(at: now) else {
+                budgetRefusals += 1
+                return finish(ended, .respond(lastError))
+            }
+            attempt = nil
+            phase = .picking
+            return Step(ended: ended, .pick)
+        case .fail:
+            return finish(current.end(.failed(failure)), .respond(Self.error(for: failure)))
+        }
+    }
+
+    /// The response head arrived with `status` (interim 1xx heads are the shell's business). A 5xx is
+    /// retried elsewhere when `retries.on` lists `5xx`, attempts and time are left and the budget
+    /// allows; the shell then closes the upstream connection without relaying anything.
+    public mutating func responseHead(status: Int, budget: inout RetryBudget, at now: Instant) -> Step {
+        guard phase == .attempting, let current = attempt else { return Step(.none) }
+        if status >= 500 && policy.retries.on.contains(.status5xx) && attempts < policy.retries.attempts
+            && tried.count < instanceCount && now < deadline {
+            if budget.withdraw(at: now) {
+                attempt = nil
+                phase = .picking
+                return Step(ended: current.end(.retried5xx), .pick)
+            }
+            budgetRefusals += 1
+        }
+        phase = .responding
+        return Step(.relay)
+    }
+
+    /// The last byte of the response went out; `reusable` when the upstream connection may be parked.
+    public mutating func responseComplete(status: Int, reusable: Bool) -> Step {
+        guard phase == .responding, let current = attempt else { return Step(.none) }
+        return finish(current.end(.completed(status: status, reusable: reusable)), .finish)
+    }
+
+    /// The response broke after its head (bad chunk, early close). `clientSawBytes`: some of it reached
+    /// the client, so only closing is left; otherwise the client gets a 502.
+    public mutating func responseBroken(clientSawBytes: Bool) -> Step {
+        guard phase == .responding || phase == .attempting, let current = attempt else { return Step(.none) }
+        return finish(current.end(.failed(.closedMidResponse)),
+                      clientSawBytes ? .abort : .respond(.upstreamUnavailable))
+    }
+
+    /// The client connection is going away mid-exchange: end the attempt without a verdict.
+    public mutating func abandon() -> Attempt.End? {
+        guard let current = attempt else { phase = .finished; return nil }
+        return finish(current.end(.abandoned), .none).ended
+    }
+
+    /// The shell's timer fired at `now`. An attempt past its own deadline (not the request's) fails as
+    /// `timedOut`, which `retries.on: timeout` may retry elsewhere.
+    public mutating func timerFired(budget: inout RetryBudget, at now: Instant) -> Step {
+        guard now >= attemptDeadline, let current = attempt else { return Step(.none) }
+        switch phase {
+        case .attempting:
+            if now >= deadline {
+                return finish(current.end(.failed(.timedOut)), .respond(.upstreamTimeout))
+            }
+            // The attempt's own time is up, the request's is not: a retry may follow.
+            return upstreamFailed(.timedOut, reusedConnection: false, budget: &budget, at: now)
+        case .responding:
+            return finish(current.end(.failed(.timedOut)), .abort)
+        case .idle, .picking, .finished:
+            return Step(.none)
+        }
+    }
+
+    // MARK: Private
+
+    private mutating func begin(_ next: Attempt, at now: Instant) {
+        attempt = next
+        phase = .attempting
+        attemptDeadline = attemptNanos > 0 ? min(deadline, now.advanced(byNanoseconds: attemptNanos)) : deadline
+    }
+
+    private mutating func finish(_ ended: Attempt.End, _ action: Action) -> Step {
+        attempt = nil
+        phase = .finished
+        return Step(ended: ended, action)
+    }
+
+    private static func error(for failure: UpstreamFailure) -> ProxyError {
+        failure == .timedOut ? .upstreamTimeout : .upstreamUnavailable
+    }
+}

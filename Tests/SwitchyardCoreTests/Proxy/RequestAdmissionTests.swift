@@ -1,0 +1,39 @@
+import Testing
+@testable import SwitchyardCore
+
+@Suite struct RequestAdmissionTests {
+    let routes = RouteTable(services: [ServiceConfig(name: "orders", routes: ["/orders"], instances: [])])
+
+    func admit(_ method: String, _ path: String, _ contentType: String?, json: Bool = true) -> RequestAdmission.Verdict {
+        let m = Array(method.utf8), p = Array(path.utf8), c = contentType.map { Array($0.utf8) }
+        return m.withUnsafeBytes { mb in
+            p.withUnsafeBytes { pb in
+                if let c {
+                    return c.withUnsafeBytes { cb in
+                        RequestAdmission.admit(method: mb, path: pb, contentType: cb, allowedMethods: [Array("POST".utf8)],
+                                               routes: routes, requireJSON: json)
+                    }
+                }
+                return RequestAdmission.admit(method: mb, path: pb, contentType: nil, allowedMethods: [Array("POST".utf8)],
+                                              routes: routes, requireJSON: json)
+            }
+        }
+    }
+
+    @Test("method, then route, then Content-Type, in SPEC order", arguments: [
+        ("GET", "/orders", "application/json" as String?, RequestAdmission.Verdict.rejected(.methodNotAllowed, service: nil)),
+        ("GET", "/nowhere", nil, .rejected(.methodNotAllowed, service: nil)),
+        ("POST", "/nowhere", "application/json", .rejected(.noRoute, service: nil)),
+        ("POST", "/orders/7", "text/plain", .rejected(.unsupportedMediaType, service: 0)),
+        ("POST", "/orders/7", nil, .rejected(.unsupportedMediaType, service: 0)),
+        ("POST", "/orders/7", "application/problem+json", .service(0)),
+    ])
+    func order(method: String, path: String, contentType: String?, verdict: RequestAdmission.Verdict) {
+        #expect(admit(method, path, contentType) == verdict)
+    }
+
+    @Test("without require_json any Content-Type passes")
+    func anyType() {
+        #expect(admit("POST", "/orders", "text/plain", json: false) == .service(0))
+    }
+}
