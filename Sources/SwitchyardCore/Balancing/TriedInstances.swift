@@ -37,6 +37,6 @@ public struct TriedInstances: Sendable, Equatable {
     /// Forgets every instance, keeping any spill storage (for reuse by the next request).
     @inlinable public mutating func removeAll() {
         mask = 0
-        overflow.removeAll(keepingCapacity: true)
+        if !overflow.isEmpty { overflow.removeAll(keepingCapacity: true) }
     }
 }

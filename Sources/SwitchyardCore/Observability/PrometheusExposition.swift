@@ -46,6 +46,9 @@ public enum PrometheusExposition {
             out.write(byte: 0x0A)
         }
 
+        serviceCounter(&out, s, "switchyard_retries_total", "Retries sent to another instance (5xx, timeout, connect failure).") { $0.retries }
+        serviceCounter(&out, s, "switchyard_retries_refused_total", "Retries the service's retry budget refused.") { $0.retriesRefusedByBudget }
+
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
         forEachInstance(s) { service, i in
             sample(&out, "switchyard_upstream_requests_total", service, i, i.totals.requests)
@@ -175,6 +178,20 @@ public enum PrometheusExposition {
         out.write("} ")
         out.write(decimal: Int(clamping: h.count))
         out.write(byte: 0x0A)
+    }
+
+    /// A counter family with one sample per service.
+    private static func serviceCounter(_ out: inout ByteBuffer, _ s: ProxySnapshot, _ name: StaticString, _ help: StaticString,
+                                       _ value: (ServiceSnapshot) -> Int) {
+        family(&out, name, "counter", help)
+        for service in s.services {
+            out.write(name)
+            out.write("{service=\"")
+            out.writePrometheusLabelValue(service.name)
+            out.write("\"} ")
+            out.write(decimal: value(service))
+            out.write(byte: 0x0A)
+        }
     }
 }
 

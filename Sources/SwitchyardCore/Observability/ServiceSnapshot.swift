@@ -10,9 +10,14 @@ public struct ServiceSnapshot: Sendable, Equatable {
     /// How many instances the supplier yields now.
     public var eligible: Int
     public var instances: [InstanceSnapshot]
+    /// Retries sent to another instance, and retries the retry budget refused, since start.
+    public var retries: Int
+    public var retriesRefusedByBudget: Int
 
     public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
-                instances: [InstanceSnapshot]) {
+                instances: [InstanceSnapshot], retries: Int = 0, retriesRefusedByBudget: Int = 0) {
+        self.retries = retries
+        self.retriesRefusedByBudget = retriesRefusedByBudget
         self.name = name
         self.routes = routes
         self.balancer = balancer

@@ -63,6 +63,11 @@ public enum StatsDocument {
         w.key("balancer", into: &out); w.value(service.balancer, into: &out)
         w.key("supplier", into: &out); w.value(service.supplier, into: &out)
         w.key("eligible", into: &out); w.value(service.eligible, into: &out)
+        w.key("retries", into: &out)
+        w.beginObject(into: &out)
+        w.key("sent", into: &out); w.value(service.retries, into: &out)
+        w.key("refused_by_budget", into: &out); w.value(service.retriesRefusedByBudget, into: &out)
+        w.endObject(into: &out)
         w.key("instances", into: &out)
         w.beginArray(into: &out)
         for i in service.instances { writeInstance(i, s, &w, &out) }

@@ -37,7 +37,8 @@ public enum InstancePicker {
     }
 
     /// The accept rule. A closed breaker takes traffic. Otherwise the instance takes a probe when its
-    /// half-open breaker has a free slot (`acquireProbe`, which takes it). Failing that it still takes
+    /// breaker (half-open by now, whatever `breaker` saw at the last refresh) has a free slot
+    /// (`acquireProbe`, which takes it). Failing that it still takes
     /// ordinary traffic when the supplier is `static` (every instance, whatever its breaker: SPEC 1.4)
     /// or when `max_ejected` readmitted it (`readmittedByCap`: the cap promised the service this
     /// instance rather than a 503). Anything else is refused.
@@ -45,7 +46,7 @@ public enum InstancePicker {
     public static func admission(breaker: BreakerPhase, readmittedByCap: Bool, supplier: SupplierKind,
                                  acquireProbe: () -> Bool) -> Admission {
         if breaker == .closed { return .ordinary }
-        if breaker == .halfOpen && acquireProbe() { return .probe }
+        if acquireProbe() { return .probe }
         if supplier == .static || readmittedByCap { return .ordinary }
         return .refused
     }

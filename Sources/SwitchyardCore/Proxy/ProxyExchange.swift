@@ -51,61 +51,74 @@ public struct ProxyExchange: Sendable {
         }
     }
 
-    public private(set) var phase: Phase = .idle
+    // The state, internal so that the per-request steps can be inlined into the shell (the request path
+    // runs `start`, `picked`, `responseHead` and `responseComplete` once each); read it through the
+    // public accessors below.
+    @usableFromInline var _phase: Phase = .idle
+    @usableFromInline var _attempt: Attempt?
+    @usableFromInline var _tried = TriedInstances()
+    @usableFromInline var attemptCount: Int8 = 0
+    @usableFromInline var _deadline: Instant = .zero
+    @usableFromInline var _attemptDeadline: Instant = .zero
+    @usableFromInline var refusedByBudget = false
+    @usableFromInline var freshRetryUsed = false
+    @usableFromInline var lastError: ProxyError = .upstreamUnavailable
+    @usableFromInline var policy = AttemptPolicy(retries: RetryConfig())
+    @usableFromInline var instanceCount: Int32 = 0
+    @usableFromInline var attemptNanos: UInt64 = 0
+
+    @inlinable public var phase: Phase { _phase }
     /// The running attempt (set from `picked` until it ends).
-    public private(set) var attempt: Attempt?
+    @inlinable public var attempt: Attempt? { _attempt }
     /// Instances this request tried (a retry goes elsewhere).
-    public private(set) var tried = TriedInstances()
+    @inlinable public var tried: TriedInstances { _tried }
     /// Attempts started on distinct instances (a fresh-connection retry is not one more).
-    public private(set) var attempts = 0
+    @inlinable public var attempts: Int { Int(attemptCount) }
     /// Request-wide deadline.
-    public private(set) var deadline: Instant = .zero
+    @inlinable public var deadline: Instant { _deadline }
     /// The running attempt's deadline (`deadline` when `timeouts.attempt` is off).
-    public private(set) var attemptDeadline: Instant = .zero
+    @inlinable public var attemptDeadline: Instant { _attemptDeadline }
     /// Retries the budget refused for this request (0 or 1).
-    public private(set) var budgetRefusals = 0
-    private var freshRetryUsed = false
-    private var lastError: ProxyError = .upstreamUnavailable
-    private var policy = AttemptPolicy(retries: RetryConfig())
-    private var instanceCount = 0
-    private var attemptNanos: UInt64 = 0
+    @inlinable public var budgetRefusals: Int { refusedByBudget ? 1 : 0 }
 
     public init() {}
 
     /// When the shell's timer must fire next.
-    @inlinable public var wakeUpAt: Instant { attemptDeadline }
+    @inlinable public var wakeUpAt: Instant { _attemptDeadline }
 
     /// The request's body is complete and admitted: the exchange starts at `now`, and the request
     /// deposits into the service's retry budget.
     /// - Parameters:
     ///   - responseNanos: `timeouts.response`; `attemptNanos`: `timeouts.attempt`, 0 when off.
+    @inlinable @inline(__always)
     public mutating func start(policy: AttemptPolicy, instanceCount: Int, responseNanos: UInt64,
                                attemptNanos: UInt64, budget: inout RetryBudget, at now: Instant) -> Action {
         budget.deposit(at: now)
         self.policy = policy
-        self.instanceCount = instanceCount
+        self.instanceCount = Int32(clamping: instanceCount)
         self.attemptNanos = attemptNanos
-        phase = .picking
-        attempt = nil
-        tried.removeAll()
-        attempts = 0
+        _phase = .picking
+        _attempt = nil
+        _tried.removeAll()
+        attemptCount = 0
         freshRetryUsed = false
-        budgetRefusals = 0
+        refusedByBudget = false
         lastError = .upstreamUnavailable
-        deadline = now.advanced(byNanoseconds: responseNanos)
-        attemptDeadline = deadline
+        _deadline = now.advanced(byNanoseconds: responseNanos)
+        _attemptDeadline = _deadline
         return .pick
     }
 
     /// The picker's answer: an instance (its probe slot taken when `isProbe`), or nil when none is left.
+    @inlinable @inline(__always)
     public mutating func picked(_ pick: InstancePicker.Pick?, at now: Instant) -> Action {
         guard phase == .picking else { return .none }
         guard let pick else {
-            phase = .finished
+            _phase = .finished
             return .respond(attempts == 0 ? .noHealthyInstance : lastError)
         }
-        attempts += 1
-        tried.insert(pick.instance)
+        attemptCount += 1
+        _tried.insert(pick.instance)
         begin(Attempt(instance: pick.instance, isProbe: pick.isProbe, start: now, number: attempts), at: now)
         return .connect(fresh: false)
     }
@@ -117,7 +130,7 @@ public struct ProxyExchange: Sendable {
     public mutating func upstreamFailed(_ failure: UpstreamFailure, reusedConnection: Bool,
                                         budget: inout RetryBudget, at now: Instant) -> Step {
         guard phase == .attempting, let current = attempt else { return Step(.none) }
-        let canTryAnother = tried.count < instanceCount && now < deadline
+        let canTryAnother = _tried.count < Int(instanceCount) && now < _deadline
         let decision = policy.decide(after: failure, attempt: attempts, reusedConnection: reusedConnection,
                                      freshRetryUsed: freshRetryUsed || current.isFreshRetry,
                                      canTryAnother: canTryAnother)
@@ -133,11 +146,11 @@ public struct ProxyExchange: Sendable {
             let ended = current.end(.failed(failure))
             lastError = Self.error(for: failure)
             guard budget.withdraw(at: now) else {
-                budgetRefusals += 1
+                refusedByBudget = true
                 return finish(ended, .respond(lastError))
             }
-            attempt = nil
-            phase = .picking
+            _attempt = nil
+            _phase = .picking
             return Step(ended: ended, .pick)
         case .fail:
             return finish(current.end(.failed(failure)), .respond(Self.error(for: failure)))
@@ -147,22 +160,24 @@ public struct ProxyExchange: Sendable {
     /// The response head arrived with `status` (interim 1xx heads are the shell's business). A 5xx is
     /// retried elsewhere when `retries.on` lists `5xx`, attempts and time are left and the budget
     /// allows; the shell then closes the upstream connection without relaying anything.
+    @inlinable @inline(__always)
     public mutating func responseHead(status: Int, budget: inout RetryBudget, at now: Instant) -> Step {
         guard phase == .attempting, let current = attempt else { return Step(.none) }
-        if status >= 500 && policy.retries.on.contains(.status5xx) && attempts < policy.retries.attempts
-            && tried.count < instanceCount && now < deadline {
+        if status >= 500 && policy.retries(on: .status5xx) && attempts < Int(policy.attempts)
+            && _tried.count < Int(instanceCount) && now < _deadline {
             if budget.withdraw(at: now) {
-                attempt = nil
-                phase = .picking
-                return Step(ended: current.end(.retried5xx), .pick)
+                _attempt = nil
+                _phase = .picking
+                return Step(ended: current.end(.retried5xx(status: status)), .pick)
             }
-            budgetRefusals += 1
+            refusedByBudget = true
         }
-        phase = .responding
+        _phase = .responding
         return Step(.relay)
     }
 
     /// The last byte of the response went out; `reusable` when the upstream connection may be parked.
+    @inlinable @inline(__always)
     public mutating func responseComplete(status: Int, reusable: Bool) -> Step {
         guard phase == .responding, let current = attempt else { return Step(.none) }
         return finish(current.end(.completed(status: status, reusable: reusable)), .finish)
@@ -178,17 +193,17 @@ public struct ProxyExchange: Sendable {
 
     /// The client connection is going away mid-exchange: end the attempt without a verdict.
     public mutating func abandon() -> Attempt.End? {
-        guard let current = attempt else { phase = .finished; return nil }
+        guard let current = attempt else { _phase = .finished; return nil }
         return finish(current.end(.abandoned), .none).ended
     }
 
-    /// The shell's timer fired at `now`. An attempt past its own deadline (not the request's) fails as
+    /// The shell's timer fired at `now`. An attempt past its own _deadline (not the request's) fails as
     /// `timedOut`, which `retries.on: timeout` may retry elsewhere.
     public mutating func timerFired(budget: inout RetryBudget, at now: Instant) -> Step {
-        guard now >= attemptDeadline, let current = attempt else { return Step(.none) }
+        guard now >= _attemptDeadline, let current = attempt else { return Step(.none) }
         switch phase {
         case .attempting:
-            if now >= deadline {
+            if now >= _deadline {
                 return finish(current.end(.failed(.timedOut)), .respond(.upstreamTimeout))
             }
             // The attempt's own time is up, the request's is not: a retry may follow.
@@ -202,19 +217,22 @@ public struct ProxyExchange: Sendable {
 
     // MARK: Private
 
-    private mutating func begin(_ next: Attempt, at now: Instant) {
-        attempt = next
-        phase = .attempting
-        attemptDeadline = attemptNanos > 0 ? min(deadline, now.advanced(byNanoseconds: attemptNanos)) : deadline
+    @inlinable @inline(__always)
+    mutating func begin(_ next: Attempt, at now: Instant) {
+        _attempt = next
+        _phase = .attempting
+        _attemptDeadline = attemptNanos > 0 ? min(_deadline, now.advanced(byNanoseconds: attemptNanos)) : _deadline
     }
 
-    private mutating func finish(_ ended: Attempt.End, _ action: Action) -> Step {
-        attempt = nil
-        phase = .finished
+    @inlinable @inline(__always)
+    mutating func finish(_ ended: Attempt.End, _ action: Action) -> Step {
+        _attempt = nil
+        _phase = .finished
         return Step(ended: ended, action)
     }
 
-    private static func error(for failure: UpstreamFailure) -> ProxyError {
+    @inlinable
+    static func error(for failure: UpstreamFailure) -> ProxyError {
         failure == .timedOut ? .upstreamTimeout : .upstreamUnavailable
     }
 }

@@ -17,12 +17,18 @@ public struct RetryBudget: Sendable, Equatable {
     public let ratio: Double
     /// Retries allowed in any window whatever the request count (`minPerSecond * 10 / workers`).
     public let reserve: Double
+    /// Counts of the nine full seconds before the current one (by `second % 10`); the current
+    /// second's counts live in `current…` and move into the ring when the clock passes it, so a
+    /// request only increments a scalar.
     private var requests: [Int]
     private var retries: [Int]
-    private var requestSum = 0
-    private var retrySum = 0
-    /// Number of the second the newest bucket covers (`now / 1 s`).
-    private var second: UInt64 = 0
+    /// Sums over the ring (the current second excluded).
+    private var ringRequests = 0
+    private var ringRetries = 0
+    @usableFromInline var currentRequests = 0
+    private var currentRetries = 0
+    /// Number of the second being counted (`now / 1 s`).
+    @usableFromInline var second: UInt64 = 0
     /// Retries refused since start.
     public private(set) var refused = 0
     /// Retries allowed since start.
@@ -40,41 +46,58 @@ public struct RetryBudget: Sendable, Equatable {
     }
 
     /// Counts one request (a first attempt) at `now`.
+    @inlinable
     public mutating func deposit(at now: Instant) {
-        advance(to: now)
-        requests[Int(second % UInt64(Self.bucketCount))] += 1
-        requestSum += 1
+        if now.nanoseconds / Self.bucketNanos > second { advance(to: now) }
+        currentRequests += 1
     }
 
     /// Takes one retry if the budget has room at `now` (and counts it); false counts a refusal.
     public mutating func withdraw(at now: Instant) -> Bool {
         advance(to: now)
+        let requestSum = ringRequests + currentRequests, retrySum = ringRetries + currentRetries
         guard Double(retrySum + 1) <= ratio * Double(requestSum) + reserve else {
             refused += 1
             return false
         }
-        retries[Int(second % UInt64(Self.bucketCount))] += 1
-        retrySum += 1
+        currentRetries += 1
         allowed += 1
         return true
     }
 
     /// Requests and retries in the window ending at the last event.
-    public var window: (requests: Int, retries: Int) { (requestSum, retrySum) }
+    public var window: (requests: Int, retries: Int) { (ringRequests + currentRequests, ringRetries + currentRetries) }
 
-    /// Empties the buckets the clock moved past.
-    private mutating func advance(to now: Instant) {
+    /// Moves the current second's counts into the ring and empties the seconds the clock moved past:
+    /// the window is the current second and the nine before it.
+    @usableFromInline
+    mutating func advance(to now: Instant) {
         let s = now.nanoseconds / Self.bucketNanos
-        guard s != second else { return }
-        if s < second { return }   // the clock never goes back; a stale instant counts in the newest bucket
-        let steps = min(s - second, UInt64(Self.bucketCount))
-        for k in 1 ... steps {
-            let b = Int((second + k) % UInt64(Self.bucketCount))
-            requestSum -= requests[b]
-            retrySum -= retries[b]
-            requests[b] = 0
-            retries[b] = 0
+        guard s > second else { return }   // the clock never goes back; a stale instant counts in the current second
+        let n = UInt64(Self.bucketCount)
+        let steps = min(s - second, n)
+        // The current second joins the ring at its own slot...
+        var slot = Int(second % n)
+        ringRequests += currentRequests - requests[slot]
+        ringRetries += currentRetries - retries[slot]
+        requests[slot] = currentRequests
+        retries[slot] = currentRetries
+        // ...and the slots of the seconds passed since (the new current one included) are emptied.
+        for k in 1 ..< steps + (steps == n ? 0 : 1) {
+            slot = Int((second + k) % n)
+            ringRequests -= requests[slot]
+            ringRetries -= retries[slot]
+            requests[slot] = 0
+            retries[slot] = 0
         }
+        if steps == n {
+            // Ten seconds or more passed: nothing of the old window is left.
+            for i in 0 ..< Self.bucketCount { requests[i] = 0; retries[i] = 0 }
+            ringRequests = 0
+            ringRetries = 0
+        }
+        currentRequests = 0
+        currentRetries = 0
         second = s
     }
 }

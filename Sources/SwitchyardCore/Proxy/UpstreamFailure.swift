@@ -33,34 +33,3 @@ public enum HTTPStatusCode: Int, Sendable {
     case badGateway = 502
     case gatewayTimeout = 504
 }
-
-/// Retry rules for one request: `retries.attempts` tries in total, each on a different instance, only
-/// for the conditions listed in `retries.on` (default: `connect_failure`, because a POST is not
-/// idempotent and only a request that was never sent is safe to repeat).
-public struct AttemptPolicy: Sendable, Equatable {
-    public var retries: RetryConfig
-
-    public init(retries: RetryConfig) { self.retries = retries }
-
-    /// Decides after `failure` on attempt number `attempt` (1-based).
-    /// - Parameters:
-    ///   - reusedConnection: the attempt ran on a pooled connection that had served earlier requests.
-    ///   - freshRetryUsed: this attempt already was a `retryOnFreshConnection`.
-    ///   - responseStarted: bytes of the response were already sent to the client (then nothing can be
-    ///     retried or answered; the shell closes the client connection).
-    public func decide(after failure: UpstreamFailure, attempt: Int, reusedConnection: Bool,
-                       freshRetryUsed: Bool = false, canTryAnother: Bool = true) -> AttemptDecision {
-        if failure == .closedBeforeResponse && reusedConnection && !freshRetryUsed {
-            return .retryOnFreshConnection
-        }
-        let condition: RetryCondition? = switch failure {
-        case .connectFailed: .connectFailure
-        case .timedOut: .timeout
-        case .closedBeforeResponse, .malformedResponse, .closedMidResponse: nil
-        }
-        if let condition, retries.on.contains(condition), attempt < retries.attempts, canTryAnother {
-            return .retryElsewhere
-        }
-        return .fail(failure == .timedOut ? .gatewayTimeout : .badGateway)
-    }
-}

@@ -1,3 +1,4 @@
+import Synchronization
 import SwitchyardCore
 
 /// One configured service as every worker sees it: its config, its shared instances and the policy
@@ -8,11 +9,15 @@ public final class ServiceState: Sendable {
     public let index: Int
     public let instances: [InstanceState]
     let generation: ServiceGeneration
+    /// Retries sent and refused by the budget, summed over the workers (kept across reloads).
+    let retryTotals: RetryTotals
     let attemptPolicy: AttemptPolicy
     let nameBytes: [UInt8]
 
-    init(config: ServiceConfig, index: Int, instances: [InstanceState], generation: ServiceGeneration) {
+    init(config: ServiceConfig, index: Int, instances: [InstanceState], generation: ServiceGeneration,
+         retryTotals: RetryTotals) {
         self.config = config
+        self.retryTotals = retryTotals
         self.index = index
         self.instances = instances
         self.generation = generation
@@ -27,6 +32,8 @@ public final class ProxyState: Sendable {
     public let config: Config
     public let services: [ServiceState]
     let routes: RouteTable
+    /// Method, route and Content-Type rules for request heads.
+    let admission: RequestAdmission
     let limits: HTTPLimits
     /// Upper-case allowed methods as bytes, and the `Allow` header value for 405.
     let allowedMethods: [[UInt8]]
@@ -72,10 +79,12 @@ public final class ProxyState: Sendable {
                 instances.append(state)
             }
             generation.bump()
-            services.append(ServiceState(config: sc, index: si, instances: instances, generation: generation))
+            services.append(ServiceState(config: sc, index: si, instances: instances, generation: generation,
+                                         retryTotals: old?.retryTotals ?? RetryTotals()))
         }
         self.services = services
         self.routes = RouteTable(services: config.services)
+        self.admission = RequestAdmission(methods: config.accept.methods, routes: routes, requireJSON: config.accept.requireJSON)
         var limits = HTTPLimits()
         limits.maxHeaderBytes = config.accept.maxHeader
         limits.maxBody = config.accept.maxBody
@@ -88,13 +97,23 @@ public final class ProxyState: Sendable {
 
 /// `TimeoutsConfig` in nanoseconds.
 struct TimeoutNanoseconds: Sendable {
-    let connect, response, clientHeader, clientIdle, upstreamIdle: UInt64
+    let connect, response, clientHeader, clientBody, clientIdle, upstreamIdle: UInt64
+    /// `timeouts.attempt`, 0 when off.
+    let attempt: UInt64
     init(_ t: TimeoutsConfig) {
         func ns(_ d: Duration) -> UInt64 { UInt64(max(d.nanoseconds, 0)) }
         connect = ns(t.connect)
         response = ns(t.response)
         clientHeader = ns(t.clientHeader)
+        clientBody = ns(t.clientBody)
+        attempt = t.attempt.map(ns) ?? 0
         clientIdle = ns(t.clientIdle)
         upstreamIdle = ns(t.upstreamIdle)
     }
+}
+
+/// A service's retry counters, shared by the workers.
+final class RetryTotals: Sendable {
+    let sent = Atomic<Int>(0)
+    let refused = Atomic<Int>(0)
 }

@@ -1,9 +1,20 @@
 import Glibc
 import SwitchyardCore
 
+/// What an upstream connection reports to the client connection whose request it carries.
+enum UpstreamEvent {
+    /// The connect completed: the request can go out.
+    case connected
+    /// Response bytes arrived, or the upstream closed (the client reads to find out).
+    case readable
+    /// The attempt failed before a response started.
+    case failed(UpstreamFailure)
+}
+
 /// One TCP connection from a worker to an upstream instance. It lives either in the worker's pool
 /// (idle, watched for the upstream closing it) or attached to the `ClientConnection` whose request it
-/// carries; the client connection drives the exchange, this type only owns the socket and buffers.
+/// carries. It owns the socket, the request write and the response-head parse, and reports one event
+/// type; the client connection executes the exchange's decisions.
 final class UpstreamConnection: EventHandler {
     enum Phase {
         case connecting
@@ -32,6 +43,8 @@ final class UpstreamConnection: EventHandler {
     var poolSlot = -1
     var responseParser: ResponseHeadParser
     var responseHead = ResponseHead()
+    /// Bytes of the final response head at the front of `input`, once parsed.
+    var headLength = 0
 
     init(worker: Worker, instance: InstanceState, serviceIndex: Int, fd: Int32, connected: Bool) {
         self.worker = worker
@@ -50,17 +63,18 @@ final class UpstreamConnection: EventHandler {
         case .connecting:
             let err = Socket.pendingError(fd)
             if err != 0 || events.contains(.error) {
-                client?.upstreamFailed(self, .connectFailed)
+                client?.upstreamEvent(self, .failed(.connectFailed))
                 return
             }
             if events.contains(.writable) || events.contains(.hangup) {
                 if events.contains(.hangup) && !events.contains(.writable) {
-                    client?.upstreamFailed(self, .connectFailed)
+                    client?.upstreamEvent(self, .failed(.connectFailed))
                     return
                 }
                 phase = .active
                 loop.cancelWakeUp(self)
-                client?.upstreamConnected(self)
+                instance.totals.connectionsOpened.add(1, ordering: .relaxed)
+                client?.upstreamEvent(self, .connected)
             }
         case .idle:
             // An idle pooled connection has nothing to say: data or EOF means it is no longer usable.
@@ -72,7 +86,7 @@ final class UpstreamConnection: EventHandler {
                 if phase != .active { return }
             }
             if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-                client?.upstreamReadable(self)
+                client?.upstreamEvent(self, .readable)
             }
         case .closed:
             break
@@ -89,7 +103,7 @@ final class UpstreamConnection: EventHandler {
         case .wouldBlock:
             break
         case .closed, .failed:
-            client?.upstreamFailed(self, .closedBeforeResponse)
+            client?.upstreamEvent(self, .failed(.closedBeforeResponse))
             return
         }
         setInterest(output.isEmpty ? .readable : [.readable, .writable])
@@ -107,9 +121,35 @@ final class UpstreamConnection: EventHandler {
         }.asIOResult
     }
 
+    /// What parsing the response head found.
+    enum HeadParse {
+        case needMore
+        case malformed
+        /// The final (non-1xx) head is in `responseHead`, `consumed` bytes at the front of `input`.
+        case head(consumed: Int)
+    }
+
+    /// Parses the response head at the front of `input`, dropping interim (1xx) heads.
+    func parseResponseHead(requestMethod: HTTPMethod) -> HeadParse {
+        while true {
+            let result = input.withReadableBytes { responseParser.parse($0, requestMethod: requestMethod, into: &responseHead) }
+            switch result {
+            case .needMore: return .needMore
+            case .error: return .malformed
+            case .complete(let consumed):
+                responseParser.reset()
+                if responseHead.isInterim {
+                    input.consume(consumed)
+                    continue
+                }
+                return .head(consumed: consumed)
+            }
+        }
+    }
+
     override func timerFired(now: Instant) {
         switch phase {
-        case .connecting: client?.upstreamFailed(self, .connectFailed)
+        case .connecting: client?.upstreamEvent(self, .failed(.connectFailed))
         case .idle:
             worker.pools[serviceIndex][instance.index].remove(self)
             close()

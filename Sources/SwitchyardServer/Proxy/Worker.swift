@@ -6,6 +6,8 @@ import SwitchyardCore
 /// reaches it through `EventLoopHandle.execute`.
 final class Worker {
     let index: Int
+    /// Workers in the process: each keeps `1/workerCount` of every retry budget's reserve.
+    let workerCount: Int
     let loop: EventLoop
     let log: ErrorLog
     let limit: ConnectionLimit
@@ -29,15 +31,16 @@ final class Worker {
     private lazy var accessLogFlusher = TurnEndAction { [unowned self] in self.accessLog?.flush() }
     private let requestIDPrefix: UInt64
 
-    init(index: Int, loop: EventLoop, state: ProxyState, log: ErrorLog, limit: ConnectionLimit, seed: UInt64,
+    init(index: Int, workerCount: Int = 1, loop: EventLoop, state: ProxyState, log: ErrorLog, limit: ConnectionLimit, seed: UInt64,
          accessLog: AccessLog?) {
         self.index = index
+        self.workerCount = workerCount
         self.accessLog = accessLog.flatMap { $0.isEnabled ? AccessLogBuffer(log: $0) : nil }
         self.loop = loop
         self.log = log
         self.limit = limit
         self.state = state
-        self.views = state.services.map { ServiceView(service: $0) }
+        self.views = state.services.map { ServiceView(service: $0, workers: workerCount) }
         self.pools = state.services.map { s in s.instances.map { _ in UpstreamPool() } }
         self.rng = SplitMix64(seed: seed)
         self.requestIDPrefix = rng.next()
@@ -157,8 +160,8 @@ final class Worker {
 
     // MARK: Reload and drain
 
-    /// Switches to a new snapshot. Requests in flight finish on the one they started with; pools of
-    /// instances that stay move to their new position, the others are closed.
+    /// Switches to a new snapshot. Requests in flight finish on the one they started with (they hold
+    /// its `ServiceView`); pools of instances that stay move to their new position, the others are closed.
     func apply(_ next: ProxyState) {
         var oldPosition: [ObjectIdentifier: (Int, Int)] = [:]
         for (s, service) in state.services.enumerated() {
@@ -188,7 +191,14 @@ final class Worker {
         }
         pools = nextPools
         state = next
-        views = next.services.map { ServiceView(service: $0) }
+        // Retry budgets carry over by service name while the service's retry rules stay.
+        var budgets: [String: (RetryConfig, RetryBudget)] = [:]
+        for v in views { budgets[v.service.config.name] = (v.service.config.retries, v.budget) }
+        views = next.services.map { service in
+            let view = ServiceView(service: service, workers: workerCount)
+            if let (retries, budget) = budgets[service.config.name], retries == service.config.retries { view.budget = budget }
+            return view
+        }
     }
 
     /// Stops accepting (the listening sockets close, so new connections are refused), closes idle

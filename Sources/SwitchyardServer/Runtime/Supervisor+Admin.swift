@@ -52,7 +52,9 @@ extension Supervisor: AdminBackend {
             services.append(ServiceSnapshot(name: service.config.name, routes: service.config.routes,
                                             balancer: service.config.balancer.rawValue,
                                             supplier: service.config.supplier.rawValue, eligible: eligible,
-                                            instances: instances))
+                                            instances: instances,
+                                            retries: service.retryTotals.sent.load(ordering: .relaxed),
+                                            retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed)))
         }
         return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,

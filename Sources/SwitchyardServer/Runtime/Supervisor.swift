@@ -344,7 +344,7 @@ final class SharedBoot: Sendable {
     /// Runs on each worker's thread before its loop starts.
     func setUp(_ loop: EventLoop) {
         let i = loop.index
-        let worker = Worker(index: i, loop: loop, state: state, log: log, limit: limit,
+        let worker = Worker(index: i, workerCount: slots.count, loop: loop, state: state, log: log, limit: limit,
                             seed: baseSeed &+ UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15, accessLog: accessLog)
         slots[i].worker = worker
         worker.listen(on: listeners.map { ($0.0, $0.1[i]) })

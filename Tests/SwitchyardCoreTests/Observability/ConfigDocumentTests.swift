@@ -24,8 +24,8 @@ import Testing
         #expect(admin["listen"] as? String == "127.0.0.1:9901")
         #expect(admin["token"] as? String == "<redacted>")
         let timeouts = try #require(json["timeouts"] as? [String: String])
-        #expect(timeouts == ["connect": "1s", "response": "15s", "client_header": "10s", "client_idle": "1m",
-                             "upstream_idle": "30s", "drain": "30s"])
+        #expect(timeouts == ["connect": "1s", "response": "15s", "attempt": "off", "client_header": "10s",
+                             "client_body": "30s", "client_idle": "1m", "upstream_idle": "30s", "drain": "30s"])
         #expect((json["log"] as? [String: String]) == ["access": "/var/log/switchyard/access.log", "level": "warning"])
         #expect((json["accept"] as? [String: Any])?["max_body"] as? Int == 1 << 20)
         let services = try #require(json["services"] as? [[String: Any]])
@@ -41,6 +41,8 @@ import Testing
         #expect(breaker["error_rate"] as? Double == 0.5)
         #expect(breaker["max_cooldown"] as? String == "5m")
         #expect((orders["retries"] as? [String: Any])?["on"] as? [String] == ["connect_failure", "timeout"])
+        #expect((orders["retries"] as? [String: Any])?["budget"] as? Double == 0.2)
+        #expect((orders["retries"] as? [String: Any])?["min_per_second"] as? Int == 3)
         #expect(services[1]["health_check"] is NSNull)
     }
 

@@ -12,7 +12,8 @@ import Testing
         #expect(F.text(out) == """
             {"version":"0.1.0","started_at_unix_ms":1714566835289,"now_unix_ms":1714566896789,"uptime_seconds":61.5,\
             "draining":false,"reloads":0,"reload_failures":0,"client_connections":2,"services":[{"name":"orders",\
-            "routes":["/orders"],"balancer":"round_robin","supplier":"cooldown","eligible":1,"instances":[{\
+            "routes":["/orders"],"balancer":"round_robin","supplier":"cooldown","eligible":1,\
+            "retries":{"sent":0,"refused_by_budget":0},"instances":[{\
             "url":"http://127.0.0.1:9001","state":"healthy","in_flight":0,\
             "breaker":{"state":"closed","trips":0,"open_until_unix_ms":null},\
             "window":{"requests":0,"errors":0,"error_rate":0,"connect_errors":0,"timeouts":0,"status_5xx":0,\

@@ -3,6 +3,8 @@ import Testing
 
 @Suite struct RequestAdmissionTests {
     let routes = RouteTable(services: [ServiceConfig(name: "orders", routes: ["/orders"], instances: [])])
+    var strict: RequestAdmission { RequestAdmission(methods: ["POST"], routes: routes, requireJSON: true) }
+    var lax: RequestAdmission { RequestAdmission(methods: ["POST"], routes: routes, requireJSON: false) }
 
     func admit(_ method: String, _ path: String, _ contentType: String?, json: Bool = true) -> RequestAdmission.Verdict {
         let m = Array(method.utf8), p = Array(path.utf8), c = contentType.map { Array($0.utf8) }
@@ -10,12 +12,10 @@ import Testing
             p.withUnsafeBytes { pb in
                 if let c {
                     return c.withUnsafeBytes { cb in
-                        RequestAdmission.admit(method: mb, path: pb, contentType: cb, allowedMethods: [Array("POST".utf8)],
-                                               routes: routes, requireJSON: json)
+                        (json ? strict : lax).admit(method: mb, path: pb, contentType: cb)
                     }
                 }
-                return RequestAdmission.admit(method: mb, path: pb, contentType: nil, allowedMethods: [Array("POST".utf8)],
-                                              routes: routes, requireJSON: json)
+                return (json ? strict : lax).admit(method: mb, path: pb, contentType: nil)
             }
         }
     }
