@@ -91,8 +91,14 @@ final class Worker {
             client.clientSlot = -1
         }
         limit.release()
-        for l in listeners { l.acceptor.limitReleased() }
+        limitMayAllowMore()
         if draining && clients.isEmpty { finishDrain() }
+    }
+
+    /// A permit came back or `accept.max_connections` was raised (reload): acceptors that the limit
+    /// held back listen again at once instead of at their next poll.
+    func limitMayAllowMore() {
+        for l in listeners { l.acceptor.limitReleased() }
     }
 
     /// Flushes the access-log lines of this turn once the turn ends (one write per turn).

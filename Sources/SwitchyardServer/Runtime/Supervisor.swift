@@ -6,6 +6,8 @@ import SwitchyardCore
 /// snapshot, signals, reload, drain and the systemd notifications.
 final class Supervisor {
     let configPath: String
+    /// The configuration the process started with: restart-only settings keep its values.
+    let bootConfig: Config
     let log: ErrorLog
     let control: EventLoop
     private(set) var state: ProxyState
@@ -35,10 +37,11 @@ final class Supervisor {
 
     init(config: Config, configPath: String, log: ErrorLog) throws {
         self.configPath = configPath
+        self.bootConfig = config
         self.log = log
         control = try EventLoop(index: -1)
         state = try ProxyState(config: config)
-        let count = config.workers ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let count = config.workers ?? Self.onlineCores
         slots = (0..<count).map { _ in WorkerSlot() }
         limit = ConnectionLimit(maximum: config.accept.maxConnections)
         notifier = SystemdNotifier(environment: ProcessInfoLite.environment)
@@ -188,15 +191,7 @@ final class Supervisor {
         case .success(let config):
             next = config
         }
-        if let workers = next.workers, workers != slots.count {
-            log.warning("reload: workers changed from \(slots.count) to \(workers); this takes effect at restart only")
-        }
-        if next.admin.listen != state.config.admin.listen {
-            log.warning("reload: admin.listen changed; this takes effect at restart only")
-        }
-        if next.log.access != state.config.log.access {
-            log.warning("reload: log.access changed; this takes effect at restart only")
-        }
+        warnRestartOnly(next)
         let nextState: ProxyState
         var opened: [ListenAddress: [Int32]] = [:]
         do {
@@ -211,6 +206,7 @@ final class Supervisor {
             return .failed(["\(error)"])
         }
         let removed = listenSockets.keys.filter { !next.listen.contains($0) }
+        applyLiveSettings(next)
         state = nextState
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
         for (i, slot) in slots.enumerated() {
@@ -221,6 +217,7 @@ final class Supervisor {
                 w.apply(nextState)
                 for address in remove { w.stopListening(on: address) }
                 w.listen(on: add)
+                w.limitMayAllowMore()
             }
         }
         for address in removed { listenSockets[address] = nil }
