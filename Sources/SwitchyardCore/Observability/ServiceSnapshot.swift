@@ -10,14 +10,17 @@ public struct ServiceSnapshot: Sendable, Equatable {
     /// How many instances the supplier yields now.
     public var eligible: Int
     public var instances: [InstanceSnapshot]
+    /// Error answers the proxy wrote itself for requests routed to this service.
+    public var proxyErrors: ProxyErrorCounts
 
     public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
-                instances: [InstanceSnapshot]) {
+                instances: [InstanceSnapshot], proxyErrors: ProxyErrorCounts = ProxyErrorCounts()) {
         self.name = name
         self.routes = routes
         self.balancer = balancer
         self.supplier = supplier
         self.eligible = eligible
         self.instances = instances
+        self.proxyErrors = proxyErrors
     }
 }

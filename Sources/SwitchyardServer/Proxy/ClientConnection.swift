@@ -868,6 +868,7 @@ final class ClientConnection: EventHandler {
             requestStart = loop.now
             bytesOut = 0
         }
+        state.countError(error, serviceIndex: headValid ? serviceIndex : -1)
         let closing = close || !keepAlive || worker.draining
         keepAlive = !closing
         requestID.withUnsafeBytes { rid in

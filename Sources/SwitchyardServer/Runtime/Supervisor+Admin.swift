@@ -52,11 +52,12 @@ extension Supervisor: AdminBackend {
             services.append(ServiceSnapshot(name: service.config.name, routes: service.config.routes,
                                             balancer: service.config.balancer.rawValue,
                                             supplier: service.config.supplier.rawValue, eligible: eligible,
-                                            instances: instances))
+                                            instances: instances, proxyErrors: service.proxyErrors.counts))
         }
         return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
                              draining: draining, reloads: reloads, reloadFailures: reloadFailures,
-                             clientConnections: limit.count, services: services, transitions: log.journal.recent())
+                             clientConnections: limit.count, services: services,
+                             unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent())
     }
 }
