@@ -28,11 +28,18 @@ final class HealthProbe: EventHandler {
     private var httpNeedsConfigure = true
     private var httpInFlight = false
 
-    init(target: HealthTarget, checker: HealthChecker) {
+    /// A probe for `target`; with `inheriting`, its state starts from that one (the same instance
+    /// checked before a reload under other settings), reconfigured for `target`'s thresholds.
+    init(target: HealthTarget, checker: HealthChecker, inheriting: HealthState? = nil) {
         self.checker = checker
         self.target = target
-        state = HealthState(healthyAfter: target.config.healthyAfter, unhealthyAfter: target.config.unhealthyAfter,
-                            history: target.config.history)
+        let c = target.config
+        if var inherited = inheriting {
+            inherited.reconfigure(healthyAfter: c.healthyAfter, unhealthyAfter: c.unhealthyAfter, history: c.history)
+            state = inherited
+        } else {
+            state = HealthState(healthyAfter: c.healthyAfter, unhealthyAfter: c.unhealthyAfter, history: c.history)
+        }
         schedule = ProbeSchedule(config: target.config, jitter: checker.jitter)
         super.init(fd: -1)
     }

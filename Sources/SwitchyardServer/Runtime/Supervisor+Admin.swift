@@ -26,8 +26,8 @@ extension Supervisor: AdminBackend {
                     (s.breaker.phase, s.breaker.trips, s.breaker.openUntil, s.breaker.window.snapshot(at: now), s.latency)
                 }
                 var health: HealthSnapshot?
-                if service.config.healthCheck != nil,
-                   let h = healthChecker?.state(for: "\(service.config.name) \(instance.label)") {
+                if let check = service.config.healthCheck,
+                   let h = healthChecker?.state(for: instance.label, config: check) {
                     health = HealthSnapshot(verdict: h.verdict, consecutiveSuccesses: h.consecutiveSuccesses,
                                             consecutiveFailures: h.consecutiveFailures, history: h.recentResults)
                 }

@@ -19,8 +19,9 @@ final class Supervisor {
     private var signals: SignalSource?
     let accessLog: AccessLog?
     private(set) var healthChecker: HealthChecker?
-    /// Health-check target id -> the instance it checks (rebuilt on reload).
-    private var healthTargets: [Int: InstanceState] = [:]
+    /// Health-check target id -> the instances it gives a verdict for (rebuilt on reload by
+    /// `makeHealthTargets`).
+    var healthTargets: [Int: HealthTargetUse] = [:]
     private var admin: AdminServer?
     private var watcher: ConfigWatcher?
     private(set) var draining = false
@@ -244,41 +245,6 @@ final class Supervisor {
             watcher = nil
         default:
             break
-        }
-    }
-
-    // MARK: Health checks
-
-    private func healthLabel(_ service: ServiceState, _ instance: InstanceState) -> String {
-        "\(service.config.name) \(instance.label)"
-    }
-
-    /// One target per instance of every service with a `health_check`.
-    private func makeHealthTargets(_ state: ProxyState) -> [HealthTarget] {
-        var targets: [HealthTarget] = []
-        healthTargets = [:]
-        for service in state.services {
-            guard let check = service.config.healthCheck else { continue }
-            for instance in service.instances {
-                let id = targets.count
-                healthTargets[id] = instance
-                targets.append(HealthTarget(id: id, label: healthLabel(service, instance), host: instance.config.url.host,
-                                            port: instance.config.url.port, address: instance.address, config: check))
-            }
-        }
-        return targets
-    }
-
-    private func healthResult(target: HealthTarget, result: HealthCheckResult, transition: HealthTransition?,
-                              verdict: HealthVerdict) {
-        guard let instance = healthTargets[target.id] else { return }
-        instance.setHealth(verdict)
-        if let t = transition {
-            let level: LogLevel = t.to == .unhealthy ? .warning : .info
-            let line = "health \(target.label): \(t.from.rawValue) -> \(t.to.rawValue) (\(t.reason))"
-            if level == .warning { log.warning(line) } else { log.info(line) }
-            log.journal.append(TransitionRecord(at: t.at, subject: "health \(target.label)", from: t.from.rawValue,
-                                                to: t.to.rawValue, reason: t.reason))
         }
     }
 

@@ -119,3 +119,25 @@ func closingSocketCount(port: UInt16) -> Int {
     }
     return n
 }
+
+/// Runs `checker` until `until` says stop (checked after every round) or `limit` passes.
+/// Returns the rounds seen, or nil on timeout.
+func runChecks(_ loop: EventLoop, targets: [HealthTarget], limit: Duration = .seconds(4),
+               until: @escaping ([RecordedRound], HealthChecker) -> Bool = { _, _ in true },
+               afterRound: @escaping (RecordedRound, HealthChecker) -> Void = { _, _ in })
+    throws -> (rounds: [RecordedRound], checker: HealthChecker)? {
+    var rounds: [RecordedRound] = []
+    var checkerRef: HealthChecker?
+    let checker = try HealthChecker(loop: loop, targets: targets) { target, result, transition, verdict in
+        let r = RecordedRound(target: target, result: result, transition: transition, verdict: verdict)
+        rounds.append(r)
+        guard let c = checkerRef else { return }
+        afterRound(r, c)
+        if until(rounds, c) { c.stop(); loop.handle.stop() }
+    }
+    checkerRef = checker
+    checker.start()
+    let finished = loop.runBounded(limit: limit)
+    checker.stop()
+    return finished ? (rounds, checker) : nil
+}
