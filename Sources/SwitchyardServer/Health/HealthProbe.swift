@@ -8,6 +8,10 @@ import SwitchyardCore
 /// next round; `waitingRetry`, start the next try; `checking` (tcp only), the try timed out (http
 /// tries time out inside curl, `CURLOPT_TIMEOUT_MS`). A round is one try plus up to `retries`
 /// more, `retry_delay` apart, while they fail; the last try is the round's result, recorded once.
+/// Rounds never overlap, whatever `timeout` is against `interval`: the next round is scheduled only
+/// once a round has its result (`tryFinished`), `interval` after its end, and a timed-out try closes
+/// its connection (curl drops a transfer that timed out; `TCPConnectCheck.abandon` closes a pending
+/// connect), so an instance has at most one check connection open.
 final class HealthProbe: EventHandler {
     enum Phase { case idle, waitingRetry, checking }
 
