@@ -5,7 +5,9 @@ extension ConfigDecoder {
                                      "consecutive_failures", "cooldown", "max_cooldown", "half_open_requests",
                                      "max_ejected"]
 
-    /// `health_check`: active probing. `type: ping` is an alias of `tcp`; `timeout` may not exceed `interval`.
+    /// `health_check`: active probing. `type: ping` is an alias of `tcp`. `timeout` may exceed `interval`
+    /// (as Envoy, HAProxy and Kubernetes allow): rounds of one instance never overlap, the next one
+    /// starts `interval` after the previous one ended (`ProbeSchedule.nextCheck`).
     mutating func healthCheck(_ node: YAMLNode, at path: ConfigPath) -> HealthCheckConfig {
         var h = HealthCheckConfig()
         guard let f = fields(node, at: path, keys: Self.healthCheckKeys) else { return h }
@@ -18,9 +20,6 @@ extension ConfigDecoder {
         }
         h.interval = duration(f, "interval", default: h.interval)
         h.timeout = duration(f, "timeout", default: h.timeout)
-        if let node = f["timeout"], h.timeout > h.interval {
-            report(node.mark, path.key("timeout"), "the timeout (\(h.timeout)) must not exceed the interval (\(h.interval))")
-        }
         h.retries = integer(f, "retries", default: h.retries, in: 0...10)
         h.retryDelay = duration(f, "retry_delay", default: h.retryDelay)
         h.healthyAfter = integer(f, "healthy_after", default: h.healthyAfter, in: 1...100)

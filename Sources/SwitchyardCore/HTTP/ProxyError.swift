@@ -14,6 +14,41 @@ public enum ProxyError: Sendable, Equatable, Hashable, CaseIterable {
     case noHealthyInstance
     case upstreamTimeout
 
+    /// The position in `allCases`, 0 ..< `allCases.count`: the index of per-error counters.
+    public var index: Int {
+        switch self {
+        case .badRequest: 0
+        case .invalidJSON: 1
+        case .noRoute: 2
+        case .methodNotAllowed: 3
+        case .requestTimeout: 4
+        case .bodyTooLarge: 5
+        case .unsupportedMediaType: 6
+        case .headersTooLarge: 7
+        case .notImplemented: 8
+        case .upstreamUnavailable: 9
+        case .noHealthyInstance: 10
+        case .upstreamTimeout: 11
+        }
+    }
+
+    /// Whether a request answered with this error has a service: `no_route` never does (no route
+    /// matched), the upstream errors (502, 503, 504) always do (an instance of a service was being
+    /// chosen or called), and the others may or may not, depending on whether the head got as far
+    /// as routing. `/metrics` exposes zero series only for the combinations that can occur.
+    public var serviceScope: ServiceScope {
+        switch self {
+        case .noRoute: .unrouted
+        case .upstreamUnavailable, .noHealthyInstance, .upstreamTimeout: .routed
+        default: .either
+        }
+    }
+
+    /// See `serviceScope`.
+    public enum ServiceScope: Sendable {
+        case unrouted, routed, either
+    }
+
     /// The HTTP status code.
     public var status: Int {
         switch self {

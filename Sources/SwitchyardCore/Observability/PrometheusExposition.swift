@@ -2,6 +2,8 @@
 ///
 /// Every family has `# HELP` and `# TYPE` lines followed by all its samples. Instance families are
 /// labelled `service` and `instance` (the URL); label values are escaped (`\\`, `\"`, `\n`).
+/// `switchyard_proxy_errors_total` counts the proxy's own error answers by `service` (empty when no
+/// route matched), `code` and `status`.
 /// The latency histogram uses the fixed `latencyBuckets` in seconds; its buckets come from the
 /// lifetime `LatencyHistogram` (`cumulativeCount(atMost:)`, a bin straddling a bound counts in the
 /// next bucket), end with `+Inf` equal to `_count`, and `_sum` is exact to the nanosecond.
@@ -48,6 +50,10 @@ public enum PrometheusExposition {
 
         serviceCounter(&out, s, "switchyard_retries_total", "Retries sent to another instance (5xx, timeout, connect failure).") { $0.retries }
         serviceCounter(&out, s, "switchyard_retries_refused_total", "Retries the service's retry budget refused.") { $0.retriesRefusedByBudget }
+        family(&out, "switchyard_proxy_errors_total", "counter",
+               "Error answers the proxy wrote itself (not relayed from an upstream), by service (empty when no route matched), code and status.")
+        writeProxyErrors(&out, "", s.unroutedProxyErrors, skipping: .routed)
+        for service in s.services { writeProxyErrors(&out, service.name, service.proxyErrors, skipping: .unrouted) }
 
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
         forEachInstance(s) { service, i in
@@ -96,6 +102,24 @@ public enum PrometheusExposition {
         forEachInstance(s) { service, i in
             let v = switch i.health?.verdict ?? .unknown { case .healthy: 1; case .unhealthy: 0; case .unknown: -1 }
             sample(&out, "switchyard_instance_healthy", service, i, v)
+        }
+    }
+
+    /// One `switchyard_proxy_errors_total{service,code,status}` sample per `ProxyError` that can occur
+    /// there, zeros included (a series that appears only with its first error would hide that error
+    /// from `rate()`); errors of the other scope (`ProxyError.serviceScope`) only when counted.
+    private static func writeProxyErrors(_ out: inout ByteBuffer, _ service: String, _ counts: ProxyErrorCounts,
+                                         skipping scope: ProxyError.ServiceScope) {
+        for error in ProxyError.allCases where error.serviceScope != scope || counts[error] > 0 {
+            out.write("switchyard_proxy_errors_total{service=\"")
+            out.writePrometheusLabelValue(service)
+            out.write("\",code=\"")
+            out.write(error.code)
+            out.write("\",status=\"")
+            out.write(decimal: error.status)
+            out.write("\"} ")
+            out.write(decimal: counts[error])
+            out.write(byte: 0x0A)
         }
     }
 

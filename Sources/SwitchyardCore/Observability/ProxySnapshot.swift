@@ -21,12 +21,16 @@ public struct ProxySnapshot: Sendable, Equatable {
     /// Client connections open now, over every worker.
     public var clientConnections: Int
     public var services: [ServiceSnapshot]
+    /// Error answers the proxy wrote itself before any service was matched (no route, a malformed
+    /// head, a method not allowed, ...); those of routed requests are in `services`.
+    public var unroutedProxyErrors: ProxyErrorCounts
     /// Recent state changes of breakers and health verdicts, oldest first (for `/dump`).
     public var transitions: [TransitionRecord]
 
     public init(version: String, startedAtUnixMs: Int, nowUnixMs: Int, now: Instant, draining: Bool = false,
                 reloads: Int = 0, reloadFailures: Int = 0, clientConnections: Int = 0,
-                services: [ServiceSnapshot] = [], transitions: [TransitionRecord] = []) {
+                services: [ServiceSnapshot] = [], unroutedProxyErrors: ProxyErrorCounts = ProxyErrorCounts(),
+                transitions: [TransitionRecord] = []) {
         self.version = version
         self.startedAtUnixMs = startedAtUnixMs
         self.nowUnixMs = nowUnixMs
@@ -36,6 +40,7 @@ public struct ProxySnapshot: Sendable, Equatable {
         self.reloadFailures = reloadFailures
         self.clientConnections = clientConnections
         self.services = services
+        self.unroutedProxyErrors = unroutedProxyErrors
         self.transitions = transitions
     }
 

@@ -13,9 +13,12 @@ public struct ServiceSnapshot: Sendable, Equatable {
     /// Retries sent to another instance, and retries the retry budget refused, since start.
     public var retries: Int
     public var retriesRefusedByBudget: Int
+    /// Error answers the proxy wrote itself for requests routed to this service.
+    public var proxyErrors: ProxyErrorCounts
 
     public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
-                instances: [InstanceSnapshot], retries: Int = 0, retriesRefusedByBudget: Int = 0) {
+                instances: [InstanceSnapshot], proxyErrors: ProxyErrorCounts = ProxyErrorCounts(), retries: Int = 0,
+                retriesRefusedByBudget: Int = 0) {
         self.retries = retries
         self.retriesRefusedByBudget = retriesRefusedByBudget
         self.name = name
@@ -24,5 +27,6 @@ public struct ServiceSnapshot: Sendable, Equatable {
         self.supplier = supplier
         self.eligible = eligible
         self.instances = instances
+        self.proxyErrors = proxyErrors
     }
 }

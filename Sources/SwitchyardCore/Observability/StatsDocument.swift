@@ -46,10 +46,30 @@ public enum StatsDocument {
         w.key("reloads", into: &out); w.value(s.reloads, into: &out)
         w.key("reload_failures", into: &out); w.value(s.reloadFailures, into: &out)
         w.key("client_connections", into: &out); w.value(s.clientConnections, into: &out)
+        w.key("proxy_errors", into: &out)
+        w.beginArray(into: &out)
+        writeProxyErrors(nil, s.unroutedProxyErrors, &w, &out)
+        for service in s.services { writeProxyErrors(service.name, service.proxyErrors, &w, &out) }
+        w.endArray(into: &out)
         w.key("services", into: &out)
         w.beginArray(into: &out)
         for service in s.services { writeService(service, s, &w, &out) }
         w.endArray(into: &out)
+    }
+
+    /// `{"service":...,"code":...,"status":...,"count":...}` for each error answered at least once;
+    /// `service` is null for requests no service matched.
+    private static func writeProxyErrors(_ service: String?, _ counts: ProxyErrorCounts,
+                                         _ w: inout JSONWriter, _ out: inout ByteBuffer) {
+        for error in ProxyError.allCases where counts[error] > 0 {
+            w.beginObject(into: &out)
+            w.key("service", into: &out)
+            if let service { w.value(service, into: &out) } else { w.null(into: &out) }
+            w.key("code", into: &out); w.value(error.code, into: &out)
+            w.key("status", into: &out); w.value(error.status, into: &out)
+            w.key("count", into: &out); w.value(counts[error], into: &out)
+            w.endObject(into: &out)
+        }
     }
 
     private static func writeService(_ service: ServiceSnapshot, _ s: ProxySnapshot,

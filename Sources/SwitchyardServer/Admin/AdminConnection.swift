@@ -83,10 +83,11 @@ final class AdminConnection: EventHandler {
                 return
             case .error(let error):
                 AdminResponse.error(status: error.error.status, code: error.error.code,
-                                    message: String(describing: error.message), keepAlive: false, into: &output)
+                                    message: String(describing: error.message), requestID: server.nextRequestID(),
+                                    keepAlive: false, into: &output)
                 closeAfterWrite = true
             case .complete(let consumed):
-                let request = input.withReadableBytes { AdminRequest(head: head, bytes: $0) }
+                let request = input.withReadableBytes { AdminRequest(head: head, bytes: $0, makeID: server.nextRequestID) }
                 input.consume(consumed)
                 switch head.framing {
                 case .contentLength(let n):
@@ -94,7 +95,7 @@ final class AdminConnection: EventHandler {
                 case .chunked:
                     AdminResponse.error(status: 400, code: "bad_request",
                                         message: "chunked request bodies are not accepted by the admin API",
-                                        keepAlive: false, into: &output)
+                                        requestID: request.requestID, keepAlive: false, into: &output)
                     closeAfterWrite = true
                     continue
                 case .none, .untilClose:

@@ -9,12 +9,18 @@ struct AdminRequest {
     /// The `Authorization` field value, nil when absent.
     var authorization: String?
     var keepAlive: Bool
+    /// The client's `X-Request-Id` when it sent a sane one (1 ... 128 visible ASCII bytes, as the
+    /// proxy accepts: `RequestHead.requestID`), else one the admin server made; echoed in the
+    /// answer's `X-Request-Id` and in error bodies.
+    var requestID: String
 
-    /// Extracts the request from `bytes`, the buffer `head` was parsed from.
-    init(head: RequestHead, bytes: UnsafeRawBufferPointer) {
+    /// Extracts the request from `bytes`, the buffer `head` was parsed from; `makeID` gives the
+    /// request id when the client sent none.
+    init(head: RequestHead, bytes: UnsafeRawBufferPointer, makeID: () -> String) {
         method = head.method
         path = String(decoding: head.path.bytes(in: bytes), as: UTF8.self)
         keepAlive = head.keepAlive
+        requestID = head.requestID.map { String(decoding: $0.bytes(in: bytes), as: UTF8.self) } ?? makeID()
         authorization = nil
         for field in head.headers where Self.isAuthorization(field.name.bytes(in: bytes)) {
             authorization = String(decoding: field.value.bytes(in: bytes), as: UTF8.self)
@@ -22,11 +28,13 @@ struct AdminRequest {
         }
     }
 
-    init(method: HTTPMethod, path: String, authorization: String? = nil, keepAlive: Bool = true) {
+    init(method: HTTPMethod, path: String, authorization: String? = nil, keepAlive: Bool = true,
+         requestID: String = "0000000000000000") {
         self.method = method
         self.path = path
         self.authorization = authorization
         self.keepAlive = keepAlive
+        self.requestID = requestID
     }
 
     private static func isAuthorization(_ name: UnsafeRawBufferPointer) -> Bool {

@@ -8,6 +8,9 @@ import SwitchyardCore
 ///   401 with `WWW-Authenticate: Bearer`. The token is compared in constant time; GET endpoints are
 ///   open (the listener is loopback by default) and `/dump` never shows the token.
 /// - Unknown paths are 404 `not_found`, a wrong method 405 `method_not_allowed` with `Allow`.
+/// - Every request has an id: the client's `X-Request-Id` when it is sane, else 16 hex digits made
+///   here (`RequestIDGenerator`, as the proxy makes them). Every answer echoes it in `X-Request-Id`,
+///   and every error body carries it as `request_id` (SPEC section 4).
 /// - Request bodies are read and ignored up to `maxBody`; chunked bodies are refused (400).
 /// - Keep-alive and pipelining work; idle connections close after `idleTimeout`.
 ///
@@ -29,12 +32,15 @@ public final class AdminServer {
     private var acceptor: Acceptor?
     let limit = ConnectionLimit(maximum: AdminServer.maxConnections)
     private var connections: [ObjectIdentifier: AdminConnection] = [:]
+    private var requestIDs: RequestIDGenerator
 
     /// Binds `address` (`admin.listen`) and starts accepting on `loop`. Throws when the address
     /// cannot be resolved or bound.
     public init(loop: EventLoop, address: ListenAddress, backend: AdminBackend) throws {
         self.loop = loop
         self.backend = backend
+        var random = SystemRandomNumberGenerator()
+        requestIDs = RequestIDGenerator(prefix: random.next())
         let socketAddress = try SocketAddress.resolve(host: address.host, port: address.port)
         listener = try Socket.makeListener(socketAddress, reusePort: false, backlog: 128)
         boundAddress = Socket.localAddress(listener) ?? socketAddress
@@ -52,6 +58,9 @@ public final class AdminServer {
 
     /// Admin connections open now.
     public var connectionCount: Int { connections.count }
+
+    /// A new request id, for a request without a sane `X-Request-Id` of its own.
+    func nextRequestID() -> String { requestIDs.next() }
 
     /// Stops listening, closes the listener and every admin connection. Call on the loop's thread.
     public func stop() {
@@ -85,11 +94,12 @@ public final class AdminServer {
     /// Answers one request into `out`. Returns whether the connection may stay open.
     func respond(to r: AdminRequest, into out: inout ByteBuffer) -> Bool {
         let keepAlive = r.keepAlive
+        let id = r.requestID
         let headOnly = r.method == .head
         let isRead = r.method == .get || r.method == .head
         switch r.path {
         case "/health", "/stats", "/dump", "/metrics", "/":
-            guard isRead else { return methodNotAllowed("GET, HEAD", keepAlive, &out) }
+            guard isRead else { return methodNotAllowed("GET, HEAD", r, &out) }
             var body = ByteBuffer(capacity: 16 << 10)
             var status = 200
             var contentType = AdminResponse.json
@@ -111,26 +121,27 @@ public final class AdminServer {
                 body.write(AdminDashboard.html)
                 contentType = AdminResponse.html
             }
-            AdminResponse.write(status: status, contentType: contentType, body: body, keepAlive: keepAlive,
-                                headOnly: headOnly, into: &out)
+            AdminResponse.write(status: status, contentType: contentType, body: body, requestID: id,
+                                keepAlive: keepAlive, headOnly: headOnly, into: &out)
         case "/reload":
-            guard r.method == .post else { return methodNotAllowed("POST", keepAlive, &out) }
+            guard r.method == .post else { return methodNotAllowed("POST", r, &out) }
             guard isAuthorized(r.authorization) else {
                 AdminResponse.error(status: 401, code: "unauthorized",
                                     message: "POST endpoints need Authorization: Bearer <admin.token>",
                                     extraHeaders: "WWW-Authenticate: Bearer realm=\"switchyard\"\r\n",
-                                    keepAlive: keepAlive, into: &out)
+                                    requestID: id, keepAlive: keepAlive, into: &out)
                 return keepAlive
             }
-            reload(keepAlive, &out)
+            reload(r, &out)
         default:
             AdminResponse.error(status: 404, code: "not_found", message: "no admin endpoint at this path",
-                                keepAlive: keepAlive, headOnly: headOnly, into: &out)
+                                requestID: id, keepAlive: keepAlive, headOnly: headOnly, into: &out)
         }
         return keepAlive
     }
 
-    private func reload(_ keepAlive: Bool, _ out: inout ByteBuffer) {
+    private func reload(_ r: AdminRequest, _ out: inout ByteBuffer) {
+        let keepAlive = r.keepAlive
         switch backend.reload() {
         case .reloaded(let summary):
             var body = ByteBuffer(capacity: 256)
@@ -140,36 +151,30 @@ public final class AdminServer {
             w.key("summary", into: &body); w.value(summary, into: &body)
             w.endObject(into: &body)
             body.write(byte: 0x0A)
-            AdminResponse.write(status: 200, contentType: AdminResponse.json, body: body, keepAlive: keepAlive,
-                                headOnly: false, into: &out)
+            AdminResponse.write(status: 200, contentType: AdminResponse.json, body: body, requestID: r.requestID,
+                                keepAlive: keepAlive, headOnly: false, into: &out)
         case .failed(let errors):
-            var body = ByteBuffer(capacity: 1024)
-            var w = JSONWriter()
-            w.beginObject(into: &body)
-            w.key("error", into: &body)
-            w.beginObject(into: &body)
-            w.key("code", into: &body); w.value("reload_failed" as StaticString, into: &body)
-            w.key("message", into: &body)
-            w.value("the new configuration is invalid; the old one keeps serving" as StaticString, into: &body)
-            w.key("errors", into: &body)
-            w.beginArray(into: &body)
-            for e in errors { w.value(e, into: &body) }
-            w.endArray(into: &body)
-            w.endObject(into: &body)
-            w.endObject(into: &body)
-            body.write(byte: 0x0A)
-            AdminResponse.write(status: 422, contentType: AdminResponse.json, body: body, keepAlive: keepAlive,
-                                headOnly: false, into: &out)
+            let body = AdminResponse.errorBody(code: "reload_failed",
+                                               message: "the new configuration is invalid; the old one keeps serving",
+                                               requestID: r.requestID) { w, body in
+                w.key("errors", into: &body)
+                w.beginArray(into: &body)
+                for e in errors { w.value(e, into: &body) }
+                w.endArray(into: &body)
+            }
+            AdminResponse.write(status: 422, contentType: AdminResponse.json, body: body, requestID: r.requestID,
+                                keepAlive: keepAlive, headOnly: false, into: &out)
         case .notSupported:
             AdminResponse.error(status: 501, code: "not_implemented", message: "this process cannot reload",
-                                keepAlive: keepAlive, into: &out)
+                                requestID: r.requestID, keepAlive: keepAlive, into: &out)
         }
     }
 
-    private func methodNotAllowed(_ allow: String, _ keepAlive: Bool, _ out: inout ByteBuffer) -> Bool {
+    private func methodNotAllowed(_ allow: String, _ r: AdminRequest, _ out: inout ByteBuffer) -> Bool {
         AdminResponse.error(status: 405, code: "method_not_allowed", message: "method not allowed on this endpoint",
-                            extraHeaders: "Allow: \(allow)\r\n", keepAlive: keepAlive, into: &out)
-        return keepAlive
+                            extraHeaders: "Allow: \(allow)\r\n", requestID: r.requestID, keepAlive: r.keepAlive,
+                            into: &out)
+        return r.keepAlive
     }
 
     /// True when no token is configured, or `authorization` is `Bearer <token>` (scheme in any case).

@@ -11,6 +11,10 @@ import SwitchyardCore
 /// transition it caused (if any) and the verdict after it, which the runtime feeds to the
 /// `cooldown` supplier and logs.
 ///
+/// A target is identified by its label (the instance URL) and its `HealthCheckConfig`: the same URL
+/// may be checked with two different settings (two services that check one instance differently),
+/// and those are two targets. Across reloads the label is the identity (`replaceTargets`).
+///
 /// Loop-confined: create it, call every method and read every property on the loop's thread
 /// (or before the loop runs).
 public final class HealthChecker {
@@ -23,9 +27,10 @@ public final class HealthChecker {
     /// Fraction of the interval by which rounds move early or late (see `ProbeSchedule`).
     let jitter: Double
     private let onResult: ResultHandler
-    private var probes: [String: HealthProbe] = [:]
-    /// Labels in target order, for `forEachState`.
-    private var order: [String] = []
+    /// In target order.
+    private var probes: [HealthProbe] = []
+    /// The probes of each label, in target order (usually one).
+    private var byLabel: [String: [HealthProbe]] = [:]
     private var isRunning = false
     private var pendingFirstRounds = 0
     private var firstRoundReported = false
@@ -39,7 +44,7 @@ public final class HealthChecker {
         didSet { reportFirstRoundIfDue() }
     }
 
-    /// A checker for `targets` (labels must be unique; later duplicates are ignored). Nothing runs
+    /// A checker for `targets` (label and config pairs must be unique; later duplicates are ignored). Nothing runs
     /// before `start()`. Throws when libcurl cannot be set up.
     public init(loop: EventLoop, targets: [HealthTarget], jitter: Double = 0.1,
                 onResult: @escaping ResultHandler) throws {
@@ -63,7 +68,7 @@ public final class HealthChecker {
     public func start() {
         guard !isRunning else { return }
         isRunning = true
-        for label in order { probes[label]?.begin() }
+        for probe in probes { probe.begin() }
         reportFirstRoundIfDue()
     }
 
@@ -71,55 +76,78 @@ public final class HealthChecker {
     public func stop() {
         guard isRunning else { return }
         isRunning = false
-        for probe in probes.values { probe.cancel() }
+        for probe in probes { probe.cancel() }
     }
 
-    /// Applies a reloaded target list. Targets whose label stays keep their state (verdict,
-    /// counters, history) and pick up the new settings; new targets start checking at once
-    /// (while running); removed targets stop.
+    /// Applies a reloaded target list. The label (the instance URL) is a target's identity, so an
+    /// instance keeps its health state (verdict, counters, history) whatever service it moves to:
+    /// 1. a target whose label and settings both stay keeps its checking as it is;
+    /// 2. else it takes over a target of the same label whose settings changed (in target order),
+    ///    keeping its state and picking up the new settings;
+    /// 3. else, when the label's old targets were all taken (one URL now checked with more settings
+    ///    than before), it starts from a copy of the first one's state;
+    /// 4. else it is new, with no history.
+    /// Targets not new start checking at once (while running); targets not taken over stop.
     public func replaceTargets(_ targets: [HealthTarget]) {
-        var next: [String: HealthProbe] = [:]
-        var nextOrder: [String] = []
-        for t in targets where next[t.label] == nil {
-            if let p = probes.removeValue(forKey: t.label) {
-                p.update(t)
-                next[t.label] = p
-            } else {
-                let p = HealthProbe(target: t, checker: self)
-                next[t.label] = p
-                if !firstRoundComplete { pendingFirstRounds += 1 }
-                if isRunning { p.begin() }
-            }
-            nextOrder.append(t.label)
+        var unique: [HealthTarget] = []
+        for t in targets where !unique.contains(where: { $0.label == t.label && $0.config == t.config }) {
+            unique.append(t)
         }
-        for p in probes.values {
+        var free = byLabel
+        var chosen = [HealthProbe?](repeating: nil, count: unique.count)
+        func take(_ i: Int, where matches: (HealthProbe) -> Bool) {
+            let label = unique[i].label
+            guard let k = free[label]?.firstIndex(where: matches) else { return }
+            chosen[i] = free[label]?.remove(at: k)
+        }
+        for i in unique.indices { take(i) { $0.target.config == unique[i].config } }
+        for i in unique.indices where chosen[i] == nil { take(i) { _ in true } }
+        var next: [HealthProbe] = []
+        var nextByLabel: [String: [HealthProbe]] = [:]
+        for (i, t) in unique.enumerated() {
+            let probe: HealthProbe
+            if let p = chosen[i] {
+                p.update(t)
+                probe = p
+            } else {
+                probe = HealthProbe(target: t, checker: self, inheriting: byLabel[t.label]?.first?.state)
+                if !firstRoundComplete { pendingFirstRounds += 1 }
+                if isRunning { probe.begin() }
+            }
+            next.append(probe)
+            nextByLabel[t.label, default: []].append(probe)
+        }
+        for p in free.values.joined() {
             p.cancel()
             if !firstRoundComplete && !p.hasFinishedFirstRound { pendingFirstRounds -= 1 }
         }
         probes = next
-        order = nextOrder
+        byLabel = nextByLabel
         reportFirstRoundIfDue()
     }
 
-    /// The health state of the target labelled `label`, if there is one.
+    /// The health state of the first target labelled `label`, if there is one.
     public func state(for label: String) -> HealthState? {
-        probes[label]?.state
+        byLabel[label]?.first?.state
+    }
+
+    /// The health state of the target labelled `label` with the settings `config`, if there is one.
+    public func state(for label: String, config: HealthCheckConfig) -> HealthState? {
+        byLabel[label]?.first { $0.target.config == config }?.state
     }
 
     /// Calls `body` with each target and its state (verdict, counters, history), in target order.
     public func forEachState(_ body: (HealthTarget, HealthState) -> Void) {
-        for label in order {
-            if let p = probes[label] { body(p.target, p.state) }
-        }
+        for p in probes { body(p.target, p.state) }
     }
 
-    /// The descriptor of the tcp-check socket of the target labelled `label`, while it has one (for tests).
+    /// The descriptor of the tcp-check socket of the first target labelled `label`, while it has one (for tests).
     func tcpDescriptor(for label: String) -> Int32? {
-        probes[label]?.tcpDescriptor
+        byLabel[label]?.first?.tcpDescriptor
     }
 
     /// The number of targets.
-    public var targetCount: Int { order.count }
+    public var targetCount: Int { probes.count }
 
     // MARK: From the probes
 

@@ -8,6 +8,10 @@ import SwitchyardCore
 /// next round; `waitingRetry`, start the next try; `checking` (tcp only), the try timed out (http
 /// tries time out inside curl, `CURLOPT_TIMEOUT_MS`). A round is one try plus up to `retries`
 /// more, `retry_delay` apart, while they fail; the last try is the round's result, recorded once.
+/// Rounds never overlap, whatever `timeout` is against `interval`: the next round is scheduled only
+/// once a round has its result (`tryFinished`), `interval` after its end, and a timed-out try closes
+/// its connection (curl drops a transfer that timed out; `TCPConnectCheck.abandon` closes a pending
+/// connect), so an instance has at most one check connection open.
 final class HealthProbe: EventHandler {
     enum Phase { case idle, waitingRetry, checking }
 
@@ -28,11 +32,18 @@ final class HealthProbe: EventHandler {
     private var httpNeedsConfigure = true
     private var httpInFlight = false
 
-    init(target: HealthTarget, checker: HealthChecker) {
+    /// A probe for `target`; with `inheriting`, its state starts from that one (the same instance
+    /// checked before a reload under other settings), reconfigured for `target`'s thresholds.
+    init(target: HealthTarget, checker: HealthChecker, inheriting: HealthState? = nil) {
         self.checker = checker
         self.target = target
-        state = HealthState(healthyAfter: target.config.healthyAfter, unhealthyAfter: target.config.unhealthyAfter,
-                            history: target.config.history)
+        let c = target.config
+        if var inherited = inheriting {
+            inherited.reconfigure(healthyAfter: c.healthyAfter, unhealthyAfter: c.unhealthyAfter, history: c.history)
+            state = inherited
+        } else {
+            state = HealthState(healthyAfter: c.healthyAfter, unhealthyAfter: c.unhealthyAfter, history: c.history)
+        }
         schedule = ProbeSchedule(config: target.config, jitter: checker.jitter)
         super.init(fd: -1)
     }

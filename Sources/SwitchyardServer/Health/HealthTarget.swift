@@ -3,14 +3,15 @@ import SwitchyardCore
 
 /// One instance to health-check: where it is and how to check it.
 ///
-/// The runtime makes one per instance whose service has a `health_check`. `label` identifies the
-/// target across reloads (the instance URL): `HealthChecker.replaceTargets` keeps the state of
-/// targets whose label stays. `address` is resolved at configuration time, so checks never block
+/// The runtime makes one per distinct instance URL and `health_check` among the services that have
+/// one (services that list the same URL with the same check share it). `label` is the instance URL
+/// and identifies the instance's health state across reloads: `HealthChecker.replaceTargets` keeps
+/// the state of a label that stays, whatever service lists it. `address` is resolved at configuration time, so checks never block
 /// on DNS; `host` and `port` only name the instance (the HTTP `Host` header, logs).
 public struct HealthTarget: Sendable {
     /// The runtime's id for the instance (for example an index into its instance table).
     public var id: Int
-    /// The identity across reloads, normally the instance URL (`http://host:port`).
+    /// The identity across reloads: the instance URL (`http://host:port[/base]`).
     public var label: String
     public var host: String
     public var port: UInt16

@@ -1,17 +1,28 @@
 import Glibc
+import Synchronization
 import SwitchyardCore
 
 /// The error log: one line per event on stderr, `2026-12-02T15:04:05.123Z level message`, each line
 /// written with a single write(2) so that lines from different threads never interleave.
+///
+/// The level can change while threads log (`log.level` on reload): it is an atomic, read relaxed
+/// on every call, so a change shows in every thread's next line.
 public final class ErrorLog: Sendable {
-    public let level: LogLevel
     let fd: Int32
     /// Recent transitions, for `/dump`.
     let journal = TransitionJournal()
+    /// `LogLevel.rawValue` of the lowest level written.
+    private let levelRaw: Atomic<Int>
 
     public init(level: LogLevel, fd: Int32 = 2) {
-        self.level = level
+        levelRaw = Atomic(level.rawValue)
         self.fd = fd
+    }
+
+    /// The lowest level written; lines below it are dropped without formatting their message.
+    public var level: LogLevel {
+        get { LogLevel(rawValue: levelRaw.load(ordering: .relaxed)) ?? .info }
+        set { levelRaw.store(newValue.rawValue, ordering: .relaxed) }
     }
 
     public func debug(_ message: @autoclosure () -> String) { write(.debug, message) }

@@ -24,6 +24,8 @@ extension ClientConnection {
             requestStart = loop.now
             bytesOut = 0
         }
+        // `serviceIndex` belongs to the request's snapshot, so its counters are that snapshot's.
+        state.countError(error, serviceIndex: headValid ? serviceIndex : -1)
         let closing = close || !keepAlive || worker.draining
         keepAlive = !closing
         requestID.withUnsafeBytes { rid in

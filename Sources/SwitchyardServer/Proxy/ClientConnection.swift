@@ -157,6 +157,7 @@ final class ClientConnection: EventHandler {
                 }
                 if phase == .idle {
                     phase = .readingHead
+                    adoptCurrentSnapshot()
                     loop.wakeUp(self, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.clientHeader))
                 }
                 let result = input.withReadableBytes { parser.parse($0, into: &head) }
@@ -184,16 +185,20 @@ final class ClientConnection: EventHandler {
         }
     }
 
+    /// A new request starts on the worker's current snapshot and keeps it to its end: its limits,
+    /// routes, services and service views (a reload meanwhile changes none of them).
+    private func adoptCurrentSnapshot() {
+        guard state !== worker.state else { return }
+        state = worker.state
+        views = worker.views
+        parser.limits = state.limits
+    }
+
     private func onHead() {
         requestStart = loop.now
         headValid = true
         bytesOut = 0
         lastInstance = nil
-        // A new request runs on the current snapshot, and keeps it to its end.
-        if state !== worker.state {
-            state = worker.state
-            views = worker.views
-        }
         keepAlive = head.keepAlive && !worker.draining
         if let r = head.requestID {
             requestID.removeAll(keepingCapacity: true)

@@ -13,14 +13,17 @@ public final class ServiceState: Sendable {
     let retryTotals: RetryTotals
     let attemptPolicy: AttemptPolicy
     let nameBytes: [UInt8]
+    /// Error answers the proxy wrote itself for requests routed here (kept across reloads).
+    let proxyErrors: ProxyErrorCounters
 
     init(config: ServiceConfig, index: Int, instances: [InstanceState], generation: ServiceGeneration,
-         retryTotals: RetryTotals) {
+         retryTotals: RetryTotals, proxyErrors: ProxyErrorCounters) {
         self.config = config
         self.retryTotals = retryTotals
         self.index = index
         self.instances = instances
         self.generation = generation
+        self.proxyErrors = proxyErrors
         self.attemptPolicy = AttemptPolicy(retries: config.retries)
         self.nameBytes = Array(config.name.utf8)
     }
@@ -41,6 +44,8 @@ public final class ProxyState: Sendable {
     /// The timeouts in nanoseconds: deadlines are re-armed several times per request, and `Duration`
     /// arithmetic goes through 128-bit multiplications.
     let timeoutNanos: TimeoutNanoseconds
+    /// Error answers the proxy wrote itself before a service was matched (kept across reloads).
+    let unroutedErrors: ProxyErrorCounters
 
     /// Resolves every instance address. With `previous` (a reload), instances that stay keep their
     /// state: the same `InstanceState` when the instance keeps its service and position, otherwise
@@ -80,7 +85,8 @@ public final class ProxyState: Sendable {
             }
             generation.bump()
             services.append(ServiceState(config: sc, index: si, instances: instances, generation: generation,
-                                         retryTotals: old?.retryTotals ?? RetryTotals()))
+                                         retryTotals: old?.retryTotals ?? RetryTotals(),
+                                         proxyErrors: old?.proxyErrors ?? ProxyErrorCounters()))
         }
         self.services = services
         self.routes = RouteTable(services: config.services)
@@ -92,6 +98,15 @@ public final class ProxyState: Sendable {
         self.allowedMethods = config.accept.methods.map { Array($0.utf8) }
         self.allowHeader = Array(config.accept.methods.joined(separator: ", ").utf8)
         self.timeoutNanos = TimeoutNanoseconds(config.timeouts)
+        self.unroutedErrors = previous?.unroutedErrors ?? ProxyErrorCounters()
+    }
+
+    /// Counts an error answer the proxy wrote itself, against the service at `serviceIndex` of this
+    /// snapshot, or against no service when it is -1 (no route matched, or the head never parsed).
+    /// Lock-free and allocation-free; any thread.
+    func countError(_ error: ProxyError, serviceIndex: Int) {
+        let counters = services.indices.contains(serviceIndex) ? services[serviceIndex].proxyErrors : unroutedErrors
+        counters.count(error)
     }
 }
 

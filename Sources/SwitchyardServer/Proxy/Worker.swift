@@ -25,11 +25,10 @@ final class Worker {
     private(set) var draining = false
     /// Called once, on this worker's thread, when draining and the last client connection closed.
     var onDrained: (() -> Void)?
-    private var requestCounter: UInt64 = 0
     /// This worker's access-log lines, written out once per loop turn (nil when the log is off).
     let accessLog: AccessLogBuffer?
     private lazy var accessLogFlusher = TurnEndAction { [unowned self] in self.accessLog?.flush() }
-    private let requestIDPrefix: UInt64
+    private var requestIDs: RequestIDGenerator
 
     init(index: Int, workerCount: Int = 1, loop: EventLoop, state: ProxyState, log: ErrorLog, limit: ConnectionLimit, seed: UInt64,
          accessLog: AccessLog?) {
@@ -43,7 +42,7 @@ final class Worker {
         self.views = state.services.map { ServiceView(service: $0, workers: workerCount) }
         self.pools = state.services.map { s in s.instances.map { _ in UpstreamPool() } }
         self.rng = SplitMix64(seed: seed)
-        self.requestIDPrefix = rng.next()
+        self.requestIDs = RequestIDGenerator(prefix: rng.next())
     }
 
     // MARK: Listeners and client connections
@@ -94,8 +93,14 @@ final class Worker {
             client.clientSlot = -1
         }
         limit.release()
-        for l in listeners { l.acceptor.limitReleased() }
+        limitMayAllowMore()
         if draining && clients.isEmpty { finishDrain() }
+    }
+
+    /// A permit came back or `accept.max_connections` was raised (reload): acceptors that the limit
+    /// held back listen again at once instead of at their next poll.
+    func limitMayAllowMore() {
+        for l in listeners { l.acceptor.limitReleased() }
     }
 
     /// Flushes the access-log lines of this turn once the turn ends (one write per turn).
@@ -140,22 +145,10 @@ final class Worker {
         }
     }
 
-    /// A request id: 16 hex digits, a bijection of a per-worker counter salted with a random prefix.
-    /// Replaces `out`'s contents, reusing its storage.
+    /// A request id: 16 hex digits from this worker's `RequestIDGenerator` (a per-worker counter
+    /// salted with a random prefix). Replaces `out`'s contents, reusing its storage.
     func nextRequestID(into out: inout [UInt8]) {
-        requestCounter &+= 1
-        var v = requestIDPrefix &+ requestCounter &* 0x9E37_79B9_7F4A_7C15
-        v ^= v >> 29
-        if out.count != 16 {
-            out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: repeatElement(0, count: 16))
-        }
-        out.withUnsafeMutableBufferPointer { p in
-            for i in 0 ..< 16 {
-                let d = UInt8(truncatingIfNeeded: (v >> UInt64(60 - 4 * i)) & 15)
-                p[i] = d < 10 ? d &+ 0x30 : d &+ 0x57
-            }
-        }
+        requestIDs.next(into: &out)
     }
 
     // MARK: Reload and drain

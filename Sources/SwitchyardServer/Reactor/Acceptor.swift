@@ -6,8 +6,8 @@ import SwitchyardCore
 /// Up to 64 accepts per readable event, so one busy listener cannot starve the loop's connections.
 /// Three things stop it listening (interest `.none`) without spinning a core:
 /// - the `ConnectionLimit` is reached: it listens again on `limitReleased()` (call it after
-///   `limit.release()` on this loop) or, for permits released on other workers, when a 10 ms
-///   poll timer sees capacity;
+///   `limit.release()` on this loop, or after `limit.setMaximum` raised the cap) or, for permits
+///   released on other workers, when a 10 ms poll timer sees capacity;
 /// - `EMFILE`/`ENFILE`/`ENOBUFS`/`ENOMEM`: it retries after 50 ms;
 /// - `pause()` (draining), until `resume()`.
 /// Each accepted connection holds one permit of `limit`; its owner must `release()` it on close.
@@ -65,7 +65,8 @@ public final class Acceptor: EventHandler {
         loop.modify(self, interest: wantedInterest)
     }
 
-    /// A permit was released on this loop: listen again at once if the limit held us back.
+    /// A permit was released on this loop, or the cap was raised (reload): listen again at once if
+    /// the limit held us back.
     public func limitReleased() {
         guard block == .limit, limit?.hasCapacity ?? true else { return }
         block = .none

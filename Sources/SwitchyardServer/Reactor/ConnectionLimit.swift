@@ -4,18 +4,30 @@ import Synchronization
 ///
 /// An acceptor takes a permit before each `accept`; whoever closes the connection gives it back
 /// with `release()` (from any thread). Lock-free: one atomic compare-and-swap per connection.
+/// The cap may change while connections are open (`setMaximum`, on reload): lowering it below the
+/// current count closes nothing, it only refuses permits until enough connections have closed.
 public final class ConnectionLimit: Sendable {
-    /// The most connections open at once.
-    public let maximum: Int
     private let current = Atomic<Int>(0)
+    private let cap: Atomic<Int>
 
     /// A limit of `maximum` connections (at least 1).
     public init(maximum: Int) {
-        self.maximum = max(1, maximum)
+        cap = Atomic(max(1, maximum))
+    }
+
+    /// The most connections open at once.
+    public var maximum: Int { cap.load(ordering: .relaxed) }
+
+    /// Changes the cap (at least 1); callable from any thread. Permits already taken stay valid.
+    /// Acceptors held back by the old cap notice a higher one at their next poll, or at once
+    /// through `Acceptor.limitReleased()`.
+    public func setMaximum(_ maximum: Int) {
+        cap.store(max(1, maximum), ordering: .relaxed)
     }
 
     /// Takes a permit; false when `maximum` are already taken.
     public func tryAcquire() -> Bool {
+        let maximum = self.maximum
         var seen = current.load(ordering: .relaxed)
         while seen < maximum {
             let (exchanged, original) = current.compareExchange(

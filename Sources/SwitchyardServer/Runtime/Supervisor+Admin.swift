@@ -26,8 +26,8 @@ extension Supervisor: AdminBackend {
                     (s.breaker.phase, s.breaker.trips, s.breaker.openUntil, s.breaker.window.snapshot(at: now), s.latency)
                 }
                 var health: HealthSnapshot?
-                if service.config.healthCheck != nil,
-                   let h = healthChecker?.state(for: "\(service.config.name) \(instance.label)") {
+                if let check = service.config.healthCheck,
+                   let h = healthChecker?.state(for: instance.label, config: check) {
                     health = HealthSnapshot(verdict: h.verdict, consecutiveSuccesses: h.consecutiveSuccesses,
                                             consecutiveFailures: h.consecutiveFailures, history: h.recentResults)
                 }
@@ -52,13 +52,14 @@ extension Supervisor: AdminBackend {
             services.append(ServiceSnapshot(name: service.config.name, routes: service.config.routes,
                                             balancer: service.config.balancer.rawValue,
                                             supplier: service.config.supplier.rawValue, eligible: eligible,
-                                            instances: instances,
+                                            instances: instances, proxyErrors: service.proxyErrors.counts,
                                             retries: service.retryTotals.sent.load(ordering: .relaxed),
                                             retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed)))
         }
         return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
                              draining: draining, reloads: reloads, reloadFailures: reloadFailures,
-                             clientConnections: limit.count, services: services, transitions: log.journal.recent())
+                             clientConnections: limit.count, services: services,
+                             unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent())
     }
 }

@@ -6,6 +6,8 @@ import SwitchyardCore
 /// snapshot, signals, reload, drain and the systemd notifications.
 final class Supervisor {
     let configPath: String
+    /// The configuration the process started with: restart-only settings keep its values.
+    let bootConfig: Config
     let log: ErrorLog
     let control: EventLoop
     private(set) var state: ProxyState
@@ -17,8 +19,9 @@ final class Supervisor {
     private var signals: SignalSource?
     let accessLog: AccessLog?
     private(set) var healthChecker: HealthChecker?
-    /// Health-check target id -> the instance it checks (rebuilt on reload).
-    private var healthTargets: [Int: InstanceState] = [:]
+    /// Health-check target id -> the instances it gives a verdict for (rebuilt on reload by
+    /// `makeHealthTargets`).
+    var healthTargets: [Int: HealthTargetUse] = [:]
     private var admin: AdminServer?
     private var watcher: ConfigWatcher?
     private(set) var draining = false
@@ -35,10 +38,11 @@ final class Supervisor {
 
     init(config: Config, configPath: String, log: ErrorLog) throws {
         self.configPath = configPath
+        self.bootConfig = config
         self.log = log
         control = try EventLoop(index: -1)
         state = try ProxyState(config: config)
-        let count = config.workers ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let count = config.workers ?? Self.onlineCores
         slots = (0..<count).map { _ in WorkerSlot() }
         limit = ConnectionLimit(maximum: config.accept.maxConnections)
         notifier = SystemdNotifier(environment: ProcessInfoLite.environment)
@@ -188,15 +192,7 @@ final class Supervisor {
         case .success(let config):
             next = config
         }
-        if let workers = next.workers, workers != slots.count {
-            log.warning("reload: workers changed from \(slots.count) to \(workers); this takes effect at restart only")
-        }
-        if next.admin.listen != state.config.admin.listen {
-            log.warning("reload: admin.listen changed; this takes effect at restart only")
-        }
-        if next.log.access != state.config.log.access {
-            log.warning("reload: log.access changed; this takes effect at restart only")
-        }
+        warnRestartOnly(next)
         let nextState: ProxyState
         var opened: [ListenAddress: [Int32]] = [:]
         do {
@@ -211,6 +207,7 @@ final class Supervisor {
             return .failed(["\(error)"])
         }
         let removed = listenSockets.keys.filter { !next.listen.contains($0) }
+        applyLiveSettings(next)
         state = nextState
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
         for (i, slot) in slots.enumerated() {
@@ -221,6 +218,7 @@ final class Supervisor {
                 w.apply(nextState)
                 for address in remove { w.stopListening(on: address) }
                 w.listen(on: add)
+                w.limitMayAllowMore()
             }
         }
         for address in removed { listenSockets[address] = nil }
@@ -247,41 +245,6 @@ final class Supervisor {
             watcher = nil
         default:
             break
-        }
-    }
-
-    // MARK: Health checks
-
-    private func healthLabel(_ service: ServiceState, _ instance: InstanceState) -> String {
-        "\(service.config.name) \(instance.label)"
-    }
-
-    /// One target per instance of every service with a `health_check`.
-    private func makeHealthTargets(_ state: ProxyState) -> [HealthTarget] {
-        var targets: [HealthTarget] = []
-        healthTargets = [:]
-        for service in state.services {
-            guard let check = service.config.healthCheck else { continue }
-            for instance in service.instances {
-                let id = targets.count
-                healthTargets[id] = instance
-                targets.append(HealthTarget(id: id, label: healthLabel(service, instance), host: instance.config.url.host,
-                                            port: instance.config.url.port, address: instance.address, config: check))
-            }
-        }
-        return targets
-    }
-
-    private func healthResult(target: HealthTarget, result: HealthCheckResult, transition: HealthTransition?,
-                              verdict: HealthVerdict) {
-        guard let instance = healthTargets[target.id] else { return }
-        instance.setHealth(verdict)
-        if let t = transition {
-            let level: LogLevel = t.to == .unhealthy ? .warning : .info
-            let line = "health \(target.label): \(t.from.rawValue) -> \(t.to.rawValue) (\(t.reason))"
-            if level == .warning { log.warning(line) } else { log.info(line) }
-            log.journal.append(TransitionRecord(at: t.at, subject: "health \(target.label)", from: t.from.rawValue,
-                                                to: t.to.rawValue, reason: t.reason))
         }
     }
 

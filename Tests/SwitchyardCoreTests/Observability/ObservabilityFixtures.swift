@@ -57,15 +57,22 @@ enum ObservabilityFixtures {
             totals: InstanceTotalsSnapshot(requests: 80, responses5xx: 60, connectFailures: 20))
         let odd = InstanceSnapshot(url: "http://[::1]:9000/a\"b\\c", state: "half_open", breaker: .halfOpen,
                                    health: HealthSnapshot(verdict: .unhealthy, consecutiveFailures: 3))
+        var ordersErrors = ProxyErrorCounts()
+        ordersErrors[.noHealthyInstance] = 4
+        ordersErrors[.invalidJSON] = 2
+        var unrouted = ProxyErrorCounts()
+        unrouted[.noRoute] = 7
+        unrouted[.badRequest] = 1
         return ProxySnapshot(
             version: "0.1.0", startedAtUnixMs: nowUnixMs - 3_600_000, nowUnixMs: nowUnixMs, now: now,
             draining: false, reloads: 2, reloadFailures: 1, clientConnections: 17,
             services: [
                 ServiceSnapshot(name: "orders", routes: ["/orders", "/v2/orders"], balancer: "round_robin",
-                                supplier: "cooldown", eligible: 1, instances: [healthy, open]),
+                                supplier: "cooldown", eligible: 1, instances: [healthy, open], proxyErrors: ordersErrors),
                 ServiceSnapshot(name: "we\"ird\nname", routes: ["/"], balancer: "least_requests",
                                 supplier: "static", eligible: 1, instances: [odd]),
             ],
+            unroutedProxyErrors: unrouted,
             transitions: [
                 TransitionRecord(at: Instant(nanoseconds: 85_000_000_000), subject: "orders http://10.0.0.12:8080 breaker",
                                  from: "closed", to: "open", reason: "error rate 75% over 20 requests"),

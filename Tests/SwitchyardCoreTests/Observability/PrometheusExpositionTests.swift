@@ -203,6 +203,27 @@ struct PrometheusText {
         #expect(m.value("switchyard_upstream_latency_seconds_bucket", b.merging(["le": "+Inf"]) { $1 }) == 0)
     }
 
+    @Test("the proxy's own error answers are counted by service (empty when unrouted), code and status, zeros where they can occur")
+    func proxyErrors() throws {
+        let (_, m) = try Self.parse(F.busy())
+        #expect(m.types["switchyard_proxy_errors_total"] == "counter")
+        func value(_ service: String, _ code: String, _ status: String) -> Double? {
+            m.value("switchyard_proxy_errors_total", ["service": service, "code": code, "status": status])
+        }
+        #expect(value("orders", "no_healthy_instance", "503") == 4)
+        #expect(value("orders", "invalid_json", "400") == 2)
+        #expect(value("orders", "upstream_timeout", "504") == 0)
+        #expect(value("", "no_route", "404") == 7)
+        #expect(value("", "bad_request", "400") == 1)
+        #expect(value("we\"ird\nname", "upstream_unavailable", "502") == 0)
+        // no_route only without a service; 502, 503 and 504 only with one.
+        #expect(value("orders", "no_route", "404") == nil)
+        #expect(value("", "no_healthy_instance", "503") == nil)
+        #expect(value("", "method_not_allowed", "405") == 0)
+        let series = m.samples.filter { $0.name == "switchyard_proxy_errors_total" }
+        #expect(series.count == (ProxyError.allCases.count - 3) + (ProxyError.allCases.count - 1) * 2)
+    }
+
     @Test("label values are escaped: backslash, quote and newline")
     func escaping() throws {
         let (text, _) = try Self.parse(F.busy())

@@ -11,7 +11,8 @@ import Testing
         StatsDocument.write(F.minimal(), into: &out)
         #expect(F.text(out) == """
             {"version":"0.1.0","started_at_unix_ms":1714566835289,"now_unix_ms":1714566896789,"uptime_seconds":61.5,\
-            "draining":false,"reloads":0,"reload_failures":0,"client_connections":2,"services":[{"name":"orders",\
+            "draining":false,"reloads":0,"reload_failures":0,"client_connections":2,"proxy_errors":[],\
+            "services":[{"name":"orders",\
             "routes":["/orders"],"balancer":"round_robin","supplier":"cooldown","eligible":1,\
             "retries":{"sent":0,"refused_by_budget":0},"instances":[{\
             "url":"http://127.0.0.1:9001","state":"healthy","in_flight":0,\
@@ -56,6 +57,20 @@ import Testing
         #expect(breaker["state"] as? String == "open")
         #expect(breaker["open_until_unix_ms"] as? Int == F.nowUnixMs + 15_000)
         #expect(json["transitions"] == nil)
+    }
+
+    @Test("proxy_errors lists each error answered at least once, unrouted ones first with a null service")
+    func proxyErrors() throws {
+        var out = ByteBuffer()
+        StatsDocument.write(F.busy(), into: &out)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.readableArray())) as? [String: Any])
+        let entries = try #require(json["proxy_errors"] as? [[String: Any]])
+        let rows = entries.map { e in
+            "\((e["service"] as? String) ?? "null") \(e["code"] as? String ?? "?") \(e["status"] as? Int ?? 0) \(e["count"] as? Int ?? 0)"
+        }
+        #expect(rows == ["null bad_request 400 1", "null no_route 404 7",
+                         "orders invalid_json 400 2", "orders no_healthy_instance 503 4"])
+        #expect(entries[0]["service"] is NSNull)
     }
 
     @Test("/dump is /stats plus the effective config with the token redacted and the transitions")

@@ -27,6 +27,10 @@ struct AdminExamplesTests {
             try c.send(AdminHarness.raw(method, path, headers: headers + ["Connection: close"]))
             let raw = try c.readToEnd()
             #expect(raw.count > 20, "\(name)")
+            // Every answer carries its request id; error bodies carry it too (as docs/ADMIN.md shows).
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(text.contains("\r\nX-Request-Id: "), "\(name)")
+            if text.contains("{\"error\":") { #expect(text.contains("\"request_id\":\""), "\(name)") }
             if let dir {
                 try Data(raw).write(to: URL(fileURLWithPath: dir).appendingPathComponent("\(name).txt"))
             }

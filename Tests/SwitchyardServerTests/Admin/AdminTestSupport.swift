@@ -144,11 +144,16 @@ enum AdminSamples {
                 HealthCheckResult(at: Instant(nanoseconds: 95_000_000_000), ok: false, latency: .milliseconds(1),
                                   detail: "connect refused"),
             ]))
+        var ordersErrors = ProxyErrorCounts()
+        ordersErrors[.noHealthyInstance] = 2
+        var unrouted = ProxyErrorCounts()
+        unrouted[.noRoute] = 3
         return ProxySnapshot(
             version: "0.1.0", startedAtUnixMs: nowUnixMs - 3_600_000, nowUnixMs: nowUnixMs, now: now,
             reloads: 1, clientConnections: 5,
             services: [ServiceSnapshot(name: "orders", routes: ["/orders"], balancer: "round_robin",
-                                       supplier: "cooldown", eligible: 1, instances: [a, b])],
+                                       supplier: "cooldown", eligible: 1, instances: [a, b], proxyErrors: ordersErrors)],
+            unroutedProxyErrors: unrouted,
             transitions: [TransitionRecord(at: Instant(nanoseconds: 97_000_000_000),
                                            subject: "orders http://10.0.0.12:8080 breaker", from: "closed", to: "open",
                                            reason: "5 consecutive failures")])

@@ -5,34 +5,12 @@ import SwitchyardCore
 
 @Suite("HealthChecker", .serialized, .timeLimit(.minutes(1)))
 struct HealthCheckerTests {
-    /// Runs `checker` until `until` says stop (checked after every round) or `limit` passes.
-    /// Returns the rounds seen, or nil on timeout.
-    private func run(_ loop: EventLoop, targets: [HealthTarget], limit: Duration = .seconds(4),
-                     until: @escaping ([RecordedRound], HealthChecker) -> Bool = { _, _ in true },
-                     afterRound: @escaping (RecordedRound, HealthChecker) -> Void = { _, _ in })
-        throws -> (rounds: [RecordedRound], checker: HealthChecker)? {
-        var rounds: [RecordedRound] = []
-        var checkerRef: HealthChecker?
-        let checker = try HealthChecker(loop: loop, targets: targets) { target, result, transition, verdict in
-            let r = RecordedRound(target: target, result: result, transition: transition, verdict: verdict)
-            rounds.append(r)
-            guard let c = checkerRef else { return }
-            afterRound(r, c)
-            if until(rounds, c) { c.stop(); loop.handle.stop() }
-        }
-        checkerRef = checker
-        checker.start()
-        let finished = loop.runBounded(limit: limit)
-        checker.stop()
-        return finished ? (rounds, checker) : nil
-    }
-
     @Test("an http check against a 200 answer is healthy on the first round, detail 'status 200'")
     func httpHealthy() throws {
         let server = try TestHTTPServer(status: 200)
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, fastCheck(.http))]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, fastCheck(.http))]))
         let r = try #require(out.rounds.first)
         #expect(r.result.ok)
         #expect(r.result.detail == "status 200")
@@ -49,7 +27,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         var parkedAfterRounds: [Int] = []
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, fastCheck(.http))],
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, fastCheck(.http))],
             until: { rounds, _ in rounds.count == 5 },
             afterRound: { _, c in parkedAfterRounds.append(c.curl.socketCounts.parked) }))
         #expect(out.rounds.map(\.result.ok) == [true, true, true, true, true])
@@ -65,7 +43,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         let targets = server.ports.enumerated().map { i, port in healthTarget(i, port: port, fastCheck(.http, interval: .milliseconds(20))) }
-        let out = try #require(try run(loop, targets: targets, until: { rounds, _ in rounds.count >= 120 }))
+        let out = try #require(try runChecks(loop, targets: targets, until: { rounds, _ in rounds.count >= 120 }))
         #expect(out.rounds.allSatisfy { $0.result.ok })
         #expect(Set(out.rounds.map(\.target.id)).count == 40)
         #expect(out.checker.curl.multiCount == 2)
@@ -80,7 +58,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.http, interval: .milliseconds(50))
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)],
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, config)],
             until: { rounds, _ in rounds.count == 4 }))
         // Every round passes on a fresh connection; no handler is left behind for a closed socket.
         #expect(out.rounds.map(\.result.ok) == [true, true, true, true])
@@ -94,7 +72,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.http, healthyAfter: 2, unhealthyAfter: 3)
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)],
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, config)],
             until: { rounds, _ in rounds.last?.transition?.to == .healthy && rounds.count > 1 },
             afterRound: { r, _ in
                 if r.transition?.to == .healthy { server.status.store(503, ordering: .relaxed) }
@@ -116,7 +94,7 @@ struct HealthCheckerTests {
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.http, interval: .seconds(10), retries: 2, retryDelay: .milliseconds(30))
         let started = MonotonicClock.now()
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, config)]))
         #expect(out.rounds.count == 1)
         #expect(server.requests.load(ordering: .relaxed) == 3)
         #expect(out.rounds[0].result.at - started >= .milliseconds(60))
@@ -129,7 +107,7 @@ struct HealthCheckerTests {
         let (fd, port) = closedPort()
         defer { close(fd) }
         let loop = try EventLoop(index: 0)
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: port, fastCheck(type, retries: 1))]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: port, fastCheck(type, retries: 1))]))
         let r = try #require(out.rounds.first)
         #expect(!r.result.ok)
         #expect(r.result.detail == "connection refused")
@@ -141,7 +119,7 @@ struct HealthCheckerTests {
         let server = try TestHTTPServer()
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, fastCheck(.tcp))]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, fastCheck(.tcp))]))
         #expect(out.rounds.first?.result.ok == true)
         #expect(out.rounds.first?.result.detail == "connected")
         #expect(out.rounds.first?.verdict == .healthy)
@@ -157,7 +135,7 @@ struct HealthCheckerTests {
         var sockets: [Int32?] = []
         var closingAfterThree = -1
         let config = fastCheck(.tcp, interval: .milliseconds(10), timeout: .milliseconds(500))
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: port, config)], limit: .seconds(8),
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: port, config)], limit: .seconds(8),
             until: { rounds, _ in rounds.count == 9 },
             afterRound: { r, c in
                 sockets.append(c.tcpDescriptor(for: r.target.label))
@@ -186,7 +164,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.http, timeout: .milliseconds(150))
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, config)]))
         let r = try #require(out.rounds.first)
         #expect(!r.result.ok)
         #expect(r.result.detail == "timeout")
@@ -211,7 +189,7 @@ struct HealthCheckerTests {
         }
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.tcp, timeout: .milliseconds(150))
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: port, config)]))
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: port, config)]))
         let r = try #require(out.rounds.first)
         #expect(!r.result.ok)
         #expect(r.result.detail == "timeout")
@@ -267,7 +245,7 @@ struct HealthCheckerTests {
         defer { server.stop() }
         let loop = try EventLoop(index: 0)
         let config = fastCheck(.tcp, interval: .milliseconds(5), history: 3)
-        let out = try #require(try run(loop, targets: [healthTarget(1, port: server.port, config)],
+        let out = try #require(try runChecks(loop, targets: [healthTarget(1, port: server.port, config)],
                                        until: { rounds, _ in rounds.count == 6 }))
         let state = try #require(out.checker.state(for: out.rounds[0].target.label))
         #expect(state.recentResults.count == 3)
@@ -284,7 +262,7 @@ struct HealthCheckerTests {
         http.config = fastCheck(.http, interval: .milliseconds(20))
         var socketBefore: Int32?
         var socketAfter: Int32? = -1
-        let out = try #require(try run(loop, targets: [tcp], until: { rounds, _ in rounds.count == 4 },
+        let out = try #require(try runChecks(loop, targets: [tcp], until: { rounds, _ in rounds.count == 4 },
             afterRound: { r, c in
                 if c.targetCount == 1 && r.result.detail == "connected" && socketBefore == nil {
                     socketBefore = c.tcpDescriptor(for: r.target.label)
@@ -305,7 +283,7 @@ struct HealthCheckerTests {
         let loop = try EventLoop(index: 0)
         let kept = healthTarget(1, port: server.port, fastCheck(.tcp, interval: .seconds(5)))
         let dropped = healthTarget(2, port: server.port, fastCheck(.tcp, interval: .seconds(5)))
-        let out = try #require(try run(loop, targets: [kept, dropped], until: { rounds, _ in rounds.count == 2 }))
+        let out = try #require(try runChecks(loop, targets: [kept, dropped], until: { rounds, _ in rounds.count == 2 }))
         let checker = out.checker
         var changed = kept
         changed.config = fastCheck(.http, interval: .seconds(5), history: 10)

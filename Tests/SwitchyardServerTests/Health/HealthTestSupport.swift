@@ -16,6 +16,9 @@ final class TestHTTPServer: @unchecked Sendable {
     let announcesClose = Atomic<Bool>(true)
     /// Requests read so far.
     let requests = Atomic<Int>(0)
+    /// The most connections held unanswered at once (while `isSilent`) that their client had not
+    /// closed yet, counted at each new one: 1 means the client never had two checks open at a time.
+    let maxOpenSilent = Atomic<Int>(0)
     private let listenFd: Int32
     private let stopping = Atomic<Bool>(false)
     private let held = Mutex<[Int32]>([])
@@ -45,7 +48,16 @@ final class TestHTTPServer: @unchecked Sendable {
             }
             requests.add(1, ordering: .relaxed)
             if isSilent.load(ordering: .relaxed) {
-                held.withLock { $0.append(fd) }
+                let open = held.withLock { held -> Int in
+                    held.removeAll { fd in
+                        guard peerClosed(fd) else { return false }
+                        close(fd)
+                        return true
+                    }
+                    held.append(fd)
+                    return held.count
+                }
+                if open > maxOpenSilent.load(ordering: .relaxed) { maxOpenSilent.store(open, ordering: .relaxed) }
                 continue
             }
             let code = status.load(ordering: .relaxed)
@@ -65,6 +77,13 @@ final class TestHTTPServer: @unchecked Sendable {
         close(listenFd)
         held.withLock { for fd in $0 { close(fd) }; $0.removeAll() }
     }
+}
+
+/// Whether the peer of `fd` closed or reset the connection (without consuming anything).
+private func peerClosed(_ fd: Int32) -> Bool {
+    var byte: UInt8 = 0
+    let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 }
 
 extension Array where Element: Equatable {
@@ -118,4 +137,26 @@ func closingSocketCount(port: UInt16) -> Int {
         if fields.count > 3 && fields[2] == remote && ["04", "05", "06"].contains(fields[3]) { n += 1 }
     }
     return n
+}
+
+/// Runs `checker` until `until` says stop (checked after every round) or `limit` passes.
+/// Returns the rounds seen, or nil on timeout.
+func runChecks(_ loop: EventLoop, targets: [HealthTarget], limit: Duration = .seconds(4),
+               until: @escaping ([RecordedRound], HealthChecker) -> Bool = { _, _ in true },
+               afterRound: @escaping (RecordedRound, HealthChecker) -> Void = { _, _ in })
+    throws -> (rounds: [RecordedRound], checker: HealthChecker)? {
+    var rounds: [RecordedRound] = []
+    var checkerRef: HealthChecker?
+    let checker = try HealthChecker(loop: loop, targets: targets) { target, result, transition, verdict in
+        let r = RecordedRound(target: target, result: result, transition: transition, verdict: verdict)
+        rounds.append(r)
+        guard let c = checkerRef else { return }
+        afterRound(r, c)
+        if until(rounds, c) { c.stop(); loop.handle.stop() }
+    }
+    checkerRef = checker
+    checker.start()
+    let finished = loop.runBounded(limit: limit)
+    checker.stop()
+    return finished ? (rounds, checker) : nil
 }

@@ -56,15 +56,17 @@ final class ProxyUnderTest {
     let extra: String
     let workers: Int
 
-    /// Rewrites the config file with other services (same ports) and sends SIGHUP.
-    func reload(services: String) throws {
-        try rewrite(services: services)
+    /// Rewrites the config file with other services (same ports) and sends SIGHUP. `extra` and
+    /// `workers`, when given, replace the ones the proxy started with for this file.
+    func reload(services: String, extra: String? = nil, workers: Int? = nil) throws {
+        try rewrite(services: services, extra: extra, workers: workers)
         process.signal(SIGHUP)
     }
 
     /// Rewrites the config file (write to a temporary name, then rename) without signalling.
-    func rewrite(services: String) throws {
-        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers, extra: extra, services: services)
+    func rewrite(services: String, extra: String? = nil, workers: Int? = nil) throws {
+        let yaml = Self.yaml(port: port, adminPort: adminPort, workers: workers ?? self.workers,
+                             extra: extra ?? self.extra, services: services)
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -100,5 +102,21 @@ extension TestResponse {
         var out: [String: String] = [:]
         for pair in (json?["headers"] as? [[String]]) ?? [] where pair.count == 2 { out[pair[0].lowercased()] = pair[1] }
         return out
+    }
+}
+
+extension ProxyUnderTest {
+    /// Reloads applied plus reloads refused, from `/stats`.
+    func reloadCount() throws -> Int {
+        let stats = try ObservabilityTests.admin(self, "/stats").json
+        return (stats?["reloads"] as? Int ?? 0) + (stats?["reload_failures"] as? Int ?? 0)
+    }
+
+    /// `reload(services:extra:workers:)`, then waits up to 5 s until the proxy has applied or refused
+    /// the file. Returns false on timeout.
+    func reloadAndWait(services: String, extra: String? = nil, workers: Int? = nil) throws -> Bool {
+        let before = try reloadCount()
+        try reload(services: services, extra: extra, workers: workers)
+        return try ObservabilityTests.eventually { try reloadCount() > before }
     }
 }
