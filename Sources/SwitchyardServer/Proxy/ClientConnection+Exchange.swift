@@ -189,14 +189,14 @@ extension ClientConnection {
         u.input.consume(u.headLength)
         if plan.closesConnection { keepAlive = false }
         relay.begin(plan: plan, status: u.responseHead.status, headLength: output.readableCount - before,
-                    upstreamKeepAlive: u.responseHead.keepAlive, limits: state.limits)
+                    upstreamKeepAlive: u.responseHead.keepAlive, limits: state.limits, scanner: &chunked)
         phase = .responding
         pumpResponse(u, view)
     }
 
     /// Moves response bytes to the client, as many as it takes; ends the exchange with the last one.
     func pumpResponse(_ u: UpstreamConnection, _ view: ServiceView) {
-        switch relay.pump(fd: fd, output: &output, input: &u.input, bytesOut: &bytesOut) {
+        switch relay.pump(fd: fd, output: &output, input: &u.input, scanner: &chunked, bytesOut: &bytesOut) {
         case .waitingForClient:
             // Backpressure: stop reading the upstream until the client drains.
             u.setInterest([])

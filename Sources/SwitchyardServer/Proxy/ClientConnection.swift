@@ -41,6 +41,7 @@ final class ClientConnection: EventHandler {
     static let trimAboveConnections = 256
     var parser: RequestHeadParser
     var head = RequestHead()
+    /// The request body's chunked decoder, then (the body being complete) the response's chunk scanner.
     var chunked: ChunkedDecoder
 
     // The current request. It runs on the snapshot (`state`, `view`) current when its head was read:
@@ -80,7 +81,7 @@ final class ClientConnection: EventHandler {
         self.views = worker.views
         parser = RequestHeadParser(limits: worker.state.limits)
         chunked = ChunkedDecoder(limits: worker.state.limits)
-        relay = ResponseRelay(limits: worker.state.limits)
+        relay = ResponseRelay()
         requestID.reserveCapacity(64)
         super.init(fd: fd)
     }

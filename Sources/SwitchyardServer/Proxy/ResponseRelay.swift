@@ -32,16 +32,14 @@ struct ResponseRelay {
     /// Leading bytes of the upstream's input already scanned as part of a chunked body.
     private var scanned = 0
     private var bodyDone = false
-    private var scanner: ChunkedDecoder
 
-    init(limits: HTTPLimits) {
-        scanner = ChunkedDecoder(limits: limits)
-    }
+    init() {}
 
     /// Starts relaying a response whose rewritten head (`headLength` bytes) was just written to the
-    /// client's output.
+    /// client's output. `scanner` is the connection's chunked decoder: the request body it decoded is
+    /// complete by now, so it serves the response's chunked framing.
     mutating func begin(plan: ClientResponsePlan, status: Int, headLength: Int, upstreamKeepAlive: Bool,
-                        limits: HTTPLimits) {
+                        limits: HTTPLimits, scanner: inout ChunkedDecoder) {
         self.plan = plan
         self.status = status
         self.headLength = headLength
@@ -75,7 +73,8 @@ struct ResponseRelay {
     /// Sends what `output` holds and the body bytes at the front of `input` that may go out, as many
     /// as the client socket `fd` takes.
     @inline(__always)
-    mutating func pump(fd: Int32, output: inout ByteBuffer, input: inout ByteBuffer, bytesOut: inout Int) -> Progress {
+    mutating func pump(fd: Int32, output: inout ByteBuffer, input: inout ByteBuffer, scanner: inout ChunkedDecoder,
+                       bytesOut: inout Int) -> Progress {
         // How many leading bytes of `input` belong to the body and may go out now.
         var forwardable = 0
         switch plan.body {

@@ -38,8 +38,7 @@ public final class ProxyState: Sendable {
     /// Method, route and Content-Type rules for request heads.
     let admission: RequestAdmission
     let limits: HTTPLimits
-    /// Upper-case allowed methods as bytes, and the `Allow` header value for 405.
-    let allowedMethods: [[UInt8]]
+    /// The `Allow` header value for 405.
     let allowHeader: [UInt8]
     /// The timeouts in nanoseconds: deadlines are re-armed several times per request, and `Duration`
     /// arithmetic goes through 128-bit multiplications.
@@ -47,36 +46,36 @@ public final class ProxyState: Sendable {
     /// Error answers the proxy wrote itself before a service was matched (kept across reloads).
     let unroutedErrors: ProxyErrorCounters
 
-    /// Resolves every instance address. With `previous` (a reload), instances that stay keep their
-    /// state: the same `InstanceState` when the instance keeps its service and position, otherwise
-    /// a new one that starts from a copy of the old breaker, window and health verdict.
-    init(config: Config, previous: ProxyState? = nil) throws {
+    /// The plan this snapshot was built by (`ReloadPlan(first:)` for the first one); workers move
+    /// their pools by it.
+    let plan: ReloadPlan
+
+    /// Builds the snapshot `plan` describes, resolving the address of every instance that does not
+    /// keep its state. With `previous` (a reload), a `kept` instance is the same `InstanceState`; a
+    /// `moved` one is a new state that starts from a copy of the old breaker, window and health.
+    init(config: Config, previous: ProxyState? = nil, plan: ReloadPlan? = nil) throws {
+        let plan = plan ?? previous.map { ReloadPlan(running: $0.config, next: config, runningWorkers: 1, requestedWorkers: 1) }
+            ?? ReloadPlan(first: config)
         self.config = config
-        var byLabel: [String: InstanceState] = [:]
+        self.plan = plan
         var oldServices: [String: ServiceState] = [:]
-        for s in previous?.services ?? [] {
-            oldServices[s.config.name] = s
-            for i in s.instances { byLabel[i.label] = i }
-        }
+        for s in previous?.services ?? [] { oldServices[s.config.name] = s }
         var services: [ServiceState] = []
         for (si, sc) in config.services.enumerated() {
             let old = oldServices[sc.name]
             let generation = old?.generation ?? ServiceGeneration()
             var instances: [InstanceState] = []
             for (ii, ic) in sc.instances.enumerated() {
-                let label = ic.url.description
-                if let same = old?.instances.indices.contains(ii) == true ? old?.instances[ii] : nil,
-                   same.label == label, same.config == ic {
-                    if old?.config.circuitBreaker != sc.circuitBreaker {
-                        same.shared.withLock { $0.breaker.reconfigure(sc.circuitBreaker) }
-                    }
+                let fate = previous == nil ? .new : plan.fates[si][ii]
+                if case .kept(let os, let oi, let reconfigure) = fate, let same = previous?.services[os].instances[oi] {
+                    if reconfigure { same.shared.withLock { $0.breaker.reconfigure(sc.circuitBreaker) } }
                     instances.append(same)
                     continue
                 }
                 let address = try SocketAddress.resolve(host: ic.url.host, port: ic.url.port)
                 let state = InstanceState(config: ic, index: ii, address: address,
                                           breakerConfig: sc.circuitBreaker, generation: generation)
-                if let moved = byLabel[label] {
+                if case .moved(let os, let oi) = fate, let moved = previous?.services[os].instances[oi] {
                     let copy = moved.shared.withLock { $0 }
                     state.shared.withLock { $0 = copy; $0.breaker.reconfigure(sc.circuitBreaker) }
                     state.healthRaw.store(moved.healthRaw.load(ordering: .relaxed), ordering: .relaxed)
@@ -95,7 +94,6 @@ public final class ProxyState: Sendable {
         limits.maxHeaderBytes = config.accept.maxHeader
         limits.maxBody = config.accept.maxBody
         self.limits = limits
-        self.allowedMethods = config.accept.methods.map { Array($0.utf8) }
         self.allowHeader = Array(config.accept.methods.joined(separator: ", ").utf8)
         self.timeoutNanos = TimeoutNanoseconds(config.timeouts)
         self.unroutedErrors = previous?.unroutedErrors ?? ProxyErrorCounters()

@@ -156,18 +156,16 @@ final class Worker {
     /// Switches to a new snapshot. Requests in flight finish on the one they started with (they hold
     /// its `ServiceView`); pools of instances that stay move to their new position, the others are closed.
     func apply(_ next: ProxyState) {
-        var oldPosition: [ObjectIdentifier: (Int, Int)] = [:]
-        for (s, service) in state.services.enumerated() {
-            for instance in service.instances { oldPosition[ObjectIdentifier(instance)] = (s, instance.index) }
-        }
-        var kept = Set<ObjectIdentifier>()
+        // The plan says which instances keep their state object: their pools move with them; every
+        // other pool closes (a moved instance has a new state object, so new connections).
+        var taken = Set<Int>()
+        let width = state.services.map(\.instances.count).max() ?? 0
         var nextPools: [[UpstreamPool]] = []
         for (s, service) in next.services.enumerated() {
             var row: [UpstreamPool] = []
-            for instance in service.instances {
-                let id = ObjectIdentifier(instance)
-                if let (os, oi) = oldPosition[id], !kept.contains(id) {
-                    kept.insert(id)
+            for i in service.instances.indices {
+                if let (os, oi) = next.plan.keptPosition(service: s, instance: i), os < pools.count, oi < pools[os].count,
+                   taken.insert(os * width + oi).inserted {
                     var pool = pools[os][oi]
                     pool.renumber(service: s)
                     row.append(pool)
@@ -177,10 +175,8 @@ final class Worker {
             }
             nextPools.append(row)
         }
-        for (s, service) in state.services.enumerated() {
-            for instance in service.instances where !kept.contains(ObjectIdentifier(instance)) {
-                pools[s][instance.index].closeAll()
-            }
+        for s in pools.indices {
+            for i in pools[s].indices where !taken.contains(s * width + i) { pools[s][i].closeAll() }
         }
         pools = nextPools
         state = next

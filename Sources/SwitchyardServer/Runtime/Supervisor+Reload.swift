@@ -6,15 +6,6 @@ extension Supervisor {
     /// The thread count `workers: auto` stands for.
     static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// Logs a warning for each restart-only setting (`RestartOnlyChange`) that `next` changes,
-    /// compared with the values the process runs with (those it started with), so the warning
-    /// repeats on every reload until a restart applies the value.
-    func warnRestartOnly(_ next: Config) {
-        let changes = RestartOnlyChange.changes(from: bootConfig, to: next, runningWorkers: slots.count,
-                                                requestedWorkers: next.workers ?? Self.onlineCores)
-        for change in changes { log.warning("reload: \(change)") }
-    }
-
     /// Applies `log.level` and `accept.max_connections` of a valid new file. Both are read by every
     /// thread through atomics, so the change shows at each thread's next log line or `accept`.
     /// A lower connection cap closes nothing: acceptors stop taking connections until enough

@@ -192,12 +192,14 @@ final class Supervisor {
         case .success(let config):
             next = config
         }
-        warnRestartOnly(next)
+        let plan = ReloadPlan(running: state.config, next: next, process: bootConfig, runningWorkers: slots.count,
+                              requestedWorkers: next.workers ?? Self.onlineCores)
+        for change in plan.restartOnly { log.warning("reload: \(change)") }
         let nextState: ProxyState
         var opened: [ListenAddress: [Int32]] = [:]
         do {
-            nextState = try ProxyState(config: next, previous: state)
-            for address in next.listen where listenSockets[address] == nil {
+            nextState = try ProxyState(config: next, previous: state, plan: plan)
+            for address in plan.listenAdded where listenSockets[address] == nil {
                 opened[address] = try openListeners(for: address, adopted: [])
             }
         } catch {
@@ -206,7 +208,7 @@ final class Supervisor {
             log.error("reload failed, the running configuration stays: \(error)")
             return .failed(["\(error)"])
         }
-        let removed = listenSockets.keys.filter { !next.listen.contains($0) }
+        let removed = plan.listenRemoved.filter { listenSockets[$0] != nil }
         applyLiveSettings(next)
         state = nextState
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
