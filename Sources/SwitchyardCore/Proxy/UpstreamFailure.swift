@@ -6,7 +6,7 @@ public enum UpstreamFailure: Sendable, Equatable {
     /// The connection was reset or closed after the request was (partly) sent and before any byte of
     /// the response arrived.
     case closedBeforeResponse
-    /// The response did not complete within `timeouts.response`.
+    /// No full response within the attempt's time (`timeouts.attempt`) or the request's (`timeouts.response`).
     case timedOut
     /// The upstream's response is not valid HTTP/1.1 (bad status line, CL+TE, bad chunk, ...).
     case malformedResponse
