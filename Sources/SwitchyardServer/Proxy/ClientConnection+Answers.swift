@@ -20,13 +20,13 @@ extension ClientConnection {
 
     private func writeError(_ error: ProxyError, detail: UnsafeRawBufferPointer?, close: Bool) {
         if !headValid {
-            worker.nextRequestID(into: &requestID)
+            context.nextRequestID(into: &requestID)
             requestStart = loop.now
             bytesOut = 0
         }
         // `serviceIndex` belongs to the request's snapshot, so its counters are that snapshot's.
         state.countError(error, serviceIndex: headValid ? serviceIndex : -1)
-        let closing = close || !keepAlive || worker.draining
+        let closing = close || !keepAlive || context.draining
         keepAlive = !closing
         requestID.withUnsafeBytes { rid in
             state.allowHeader.withUnsafeBytes { allow in
@@ -51,7 +51,7 @@ extension ClientConnection {
 
     /// One access-log line for the current request (when the access log is on).
     func logAccess(status: Int, error: ProxyError?) {
-        guard let log = worker.accessLog else { return }
+        guard let log = context.accessLog else { return }
         let wall = WallClock.now()
         let now = loop.now
         let target = lastInstance
@@ -76,7 +76,7 @@ extension ClientConnection {
                 }
             }
         }
-        worker.scheduleAccessLogFlush()
+        context.scheduleAccessLogFlush()
     }
 }
 

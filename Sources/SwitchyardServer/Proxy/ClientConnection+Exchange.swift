@@ -53,10 +53,10 @@ extension ClientConnection {
     /// supplier, the `max_ejected` cap), among the instances of the request's snapshot.
     private func pick(_ view: ServiceView) {
         let now = loop.now
-        view.refreshIfNeeded(now: now, log: worker.log)
+        view.refreshIfNeeded(now: now, log: context.log)
         let instances = view.instances
         let supplier = view.supplierKind
-        let pick = InstancePicker.pick(excluding: exchange.tried, select: { self.worker.select(view, excluding: $0) }) { i in
+        let pick = InstancePicker.pick(excluding: exchange.tried, select: { self.context.select(view, excluding: $0) }) { i in
             InstancePicker.admission(breaker: view.phases[i], readmittedByCap: view.readmitted[i], supplier: supplier) {
                 instances[i].shared.withLock { $0.breaker.acquireProbe(at: now) }
             }
@@ -74,15 +74,15 @@ extension ClientConnection {
         target.totals.requests.add(1, ordering: .relaxed)
         if state.timeoutNanos.attempt > 0 { loop.wakeUp(self, at: exchange.wakeUpAt) }
         // Pools follow the worker's current snapshot: a request on an older one opens its own connection.
-        let current = state === worker.state
+        let current = state === context.state
         let u: UpstreamConnection
-        if !fresh && current, let pooled = worker.pools[serviceIndex][attempt.instance].acquire() {
+        if !fresh && current, let pooled = context.pools[serviceIndex][attempt.instance].acquire() {
             u = pooled
             u.phase = .active
             // Its idle deadline stays armed (a no-op while active) and only moves later when it is
             // parked again: no timer-heap work per request.
         } else {
-            switch worker.connect(to: target, serviceIndex: current ? serviceIndex : -1) {
+            switch context.connect(to: target, serviceIndex: current ? serviceIndex : -1) {
             case .connection(let c): u = c
             case .failed:
                 apply(exchange.upstreamFailed(.connectFailed, reusedConnection: false, budget: &view.budget, at: loop.now), view)
@@ -90,7 +90,7 @@ extension ClientConnection {
             case .localResources(let e):
                 // Not the instance's fault: nothing recorded against it.
                 if let ended = exchange.abandon() { release(ended, view) }
-                worker.log.warning("cannot open a connection to \(target.label): \(String(cString: strerror(e))) (not counted against the instance)")
+                context.log.warning("cannot open a connection to \(target.label): \(String(cString: strerror(e))) (not counted against the instance)")
                 respondError(.upstreamUnavailable, close: true)
                 return
             }
@@ -177,7 +177,7 @@ extension ClientConnection {
     /// Writes the rewritten response head to the client and starts relaying the body.
     private func startRelay(_ view: ServiceView) {
         guard let u = upstream else { return }
-        if worker.draining { keepAlive = false }
+        if context.draining { keepAlive = false }
         let before = output.readableCount
         let clientVersion = head.version, method = head.method, keep = keepAlive
         let plan = u.input.withReadableBytes { bytes in
@@ -259,8 +259,8 @@ extension ClientConnection {
         upstream = nil
         u.client = nil
         // A reload since the request started renumbered the pools: then the connection is not parked.
-        if ended.parksConnection && !worker.draining && state === worker.state
-            && worker.pools[serviceIndex][ended.instance].park(u) {
+        if ended.parksConnection && !context.draining && state === context.state
+            && context.pools[serviceIndex][ended.instance].park(u) {
             u.phase = .idle
             u.setInterest(.readable)
             loop.wakeUp(u, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.upstreamIdle))
@@ -277,7 +277,7 @@ extension ClientConnection {
             return shared.breaker.record(outcome, latencyNanoseconds: latency, isProbe: isProbe, at: now)
         }
         if let t = transition {
-            worker.log.breaker(instance: target, transition: t)
+            context.log.breaker(instance: target, transition: t)
             target.generation.bump()
         }
     }

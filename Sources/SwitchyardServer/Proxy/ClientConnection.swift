@@ -21,7 +21,8 @@ final class ClientConnection: EventHandler {
         case closed
     }
 
-    unowned(unsafe) let worker: Worker
+    /// What this connection's worker shares with its connections (lives as long as the worker).
+    unowned(unsafe) let context: WorkerContext
     /// The worker's loop (both live as long as the worker; cached to spare a reference count per use).
     unowned(unsafe) let loop: EventLoop
     /// Client address as text, for `X-Forwarded-For` and the access log.
@@ -73,14 +74,14 @@ final class ClientConnection: EventHandler {
     unowned(unsafe) var lastInstance: InstanceState?
     var lastAttemptStart: Instant = .zero
 
-    init(worker: Worker, fd: Int32, peer: [UInt8]) {
-        self.worker = worker
-        self.loop = worker.loop
+    init(context: WorkerContext, fd: Int32, peer: [UInt8]) {
+        self.context = context
+        self.loop = context.loop
         self.peer = peer
-        self.state = worker.state
-        self.views = worker.views
-        parser = RequestHeadParser(limits: worker.state.limits)
-        chunked = ChunkedDecoder(limits: worker.state.limits)
+        self.state = context.state
+        self.views = context.views
+        parser = RequestHeadParser(limits: context.state.limits)
+        chunked = ChunkedDecoder(limits: context.state.limits)
         relay = ResponseRelay()
         requestID.reserveCapacity(64)
         super.init(fd: fd)
@@ -189,9 +190,9 @@ final class ClientConnection: EventHandler {
     /// A new request starts on the worker's current snapshot and keeps it to its end: its limits,
     /// routes, services and service views (a reload meanwhile changes none of them).
     private func adoptCurrentSnapshot() {
-        guard state !== worker.state else { return }
-        state = worker.state
-        views = worker.views
+        guard state !== context.state else { return }
+        state = context.state
+        views = context.views
         parser.limits = state.limits
     }
 
@@ -200,12 +201,12 @@ final class ClientConnection: EventHandler {
         headValid = true
         bytesOut = 0
         lastInstance = nil
-        keepAlive = head.keepAlive && !worker.draining
+        keepAlive = head.keepAlive && !context.draining
         if let r = head.requestID {
             requestID.removeAll(keepingCapacity: true)
             input.withReadableBytes { requestID.append(contentsOf: $0[r.start ..< r.start + r.count]) }
         } else {
-            worker.nextRequestID(into: &requestID)
+            context.nextRequestID(into: &requestID)
         }
         let method = head.methodRange, path = head.path, contentType = head.contentType
         let verdict = input.withReadableBytes { bytes in
@@ -287,7 +288,7 @@ final class ClientConnection: EventHandler {
             return
         }
         if state.config.accept.requireJSON {
-            let verdict = withBody { worker.validator.validate($0) }
+            let verdict = withBody { context.validator.validate($0) }
             if case .invalid(let offset, let reason) = verdict {
                 var detail = ByteBuffer(capacity: 96)
                 detail.write("invalid JSON at byte ")
@@ -337,7 +338,7 @@ final class ClientConnection: EventHandler {
     /// buffered gives its buffers back (ten thousand idle clients then cost a few kilobytes each);
     /// with fewer it keeps them, so a busy connection allocates nothing per request.
     private func trimIfCrowded() {
-        guard worker.clientCount > Self.trimAboveConnections, input.isEmpty, output.isEmpty,
+        guard context.clientCount > Self.trimAboveConnections, input.isEmpty, output.isEmpty,
               input.allocatedBytes > 16 || output.allocatedBytes > 16 || body.allocatedBytes > 16 else { return }
         input.shrinkIfIdle(to: 16)
         output.shrinkIfIdle(to: 16)
@@ -381,6 +382,6 @@ final class ClientConnection: EventHandler {
         loop.cancelWakeUp(self)
         loop.deregister(self)
         Posix.close(fd)
-        worker.connectionClosed(self)
+        context.connectionClosed(self)
     }
 }

@@ -23,7 +23,8 @@ final class UpstreamConnection: EventHandler {
         case closed
     }
 
-    unowned(unsafe) let worker: Worker
+    /// What this connection's worker shares with its connections (lives as long as the worker).
+    unowned(unsafe) let context: WorkerContext
     /// The worker's loop (both live as long as the worker; cached to spare a reference count per use).
     unowned(unsafe) let loop: EventLoop
     let instance: InstanceState
@@ -46,13 +47,13 @@ final class UpstreamConnection: EventHandler {
     /// Bytes of the final response head at the front of `input`, once parsed.
     var headLength = 0
 
-    init(worker: Worker, instance: InstanceState, serviceIndex: Int, fd: Int32, connected: Bool) {
-        self.worker = worker
-        self.loop = worker.loop
+    init(context: WorkerContext, instance: InstanceState, serviceIndex: Int, fd: Int32, connected: Bool) {
+        self.context = context
+        self.loop = context.loop
         self.instance = instance
         self.serviceIndex = serviceIndex
         self.phase = connected ? .active : .connecting
-        self.responseParser = ResponseHeadParser(limits: worker.state.limits)
+        self.responseParser = ResponseHeadParser(limits: context.state.limits)
         super.init(fd: fd)
     }
 
@@ -78,7 +79,7 @@ final class UpstreamConnection: EventHandler {
             }
         case .idle:
             // An idle pooled connection has nothing to say: data or EOF means it is no longer usable.
-            worker.pools[serviceIndex][instance.index].remove(self)
+            context.pools[serviceIndex][instance.index].remove(self)
             close()
         case .active:
             if events.contains(.writable) && !output.isEmpty {
@@ -151,7 +152,7 @@ final class UpstreamConnection: EventHandler {
         switch phase {
         case .connecting: client?.upstreamEvent(self, .failed(.connectFailed))
         case .idle:
-            worker.pools[serviceIndex][instance.index].remove(self)
+            context.pools[serviceIndex][instance.index].remove(self)
             close()
         case .active, .closed: break
         }
