@@ -56,7 +56,9 @@ extension ConfigDecoder {
         if let node = f["routes"] { service.routes = routes(node, at: f.path.key("routes")) }
         service.balancer = choice(f, "balancer", default: service.balancer)
         service.supplier = choice(f, "supplier", default: service.supplier)
-        if let node = f["instances"] { service.instances = instances(node, at: f.path.key("instances")) }
+        if let node = f["instances"] {
+            (service.instances, service.discover) = instances(node, at: f.path.key("instances"))
+        }
         if let node = f["health_check"], !node.isNull {
             service.healthCheck = healthCheck(node, at: f.path.key("health_check"))
         }
@@ -125,19 +127,31 @@ extension ConfigDecoder {
         return result
     }
 
-    /// `instances`: a non-empty list of URLs or `{url, priority, weight}` mappings, distinct by URL.
-    mutating func instances(_ node: YAMLNode, at path: ConfigPath) -> [InstanceConfig] {
+    /// `instances`: a non-empty list of URLs, `{url, priority, weight}` mappings (distinct by URL) and
+    /// `{discover: {...}}` entries (distinct by name, type and port).
+    mutating func instances(_ node: YAMLNode, at path: ConfigPath) -> ([InstanceConfig], [DiscoveryConfig]) {
         guard case .sequence(let list) = node.kind else {
             report(node.mark, path, "expected a list of instances like [\"http://10.0.0.1:8080\"], got \(node.typeDescription)")
-            return []
+            return ([], [])
         }
         guard !list.isEmpty else {
             report(node.mark, path, "at least one instance is required")
-            return []
+            return ([], [])
         }
         var result: [InstanceConfig] = []
+        var discovered: [DiscoveryConfig] = []
         for (i, item) in list.enumerated() {
             let itemPath = path.index(i)
+            if case .mapping(let pairs) = item.kind, pairs.contains(where: { $0.key.scalarText == "discover" }) {
+                guard let f = fields(item, at: itemPath, keys: ["discover"]), let d = f["discover"] else { continue }
+                guard let entry = discovery(d, at: itemPath.key("discover")) else { continue }
+                if discovered.contains(where: { $0.name == entry.name && $0.type == entry.type && $0.port == entry.port }) {
+                    report(d.mark, itemPath.key("discover"), "`\(entry.label)` is followed twice")
+                } else {
+                    discovered.append(entry)
+                }
+                continue
+            }
             guard let (instance, urlMark, urlPath) = self.instance(item, at: itemPath) else { continue }
             if result.contains(where: { $0.url == instance.url }) {
                 report(urlMark, urlPath, "instance `\(instance.url)` is listed twice")
@@ -145,7 +159,7 @@ extension ConfigDecoder {
                 result.append(instance)
             }
         }
-        return result
+        return (result, discovered)
     }
 
     /// One instance, with where its URL was written (for duplicate reports).
@@ -173,8 +187,15 @@ extension ConfigDecoder {
                 report(urlNode.mark, path.key("url"), "expected a URL like `http://10.0.0.1:8080`, got \(urlNode.typeDescription)")
             }
         }
-        instance.priority = scalar(f, "priority", default: instance.priority,
-                                   expected: "`high`, `med`, `low` or an integer") { text, style throws(ConfigValueError) in
+        instance.priority = priority(f, default: instance.priority)
+        instance.weight = integer(f, "weight", default: instance.weight, in: 1...10_000)
+        return (instance, urlMark, path.key("url"))
+    }
+
+    /// `priority`: `high` (3), `med` (2), `low` (1) or an integer 0...1000.
+    mutating func priority(_ f: MappingFields, default fallback: Int) -> Int {
+        scalar(f, "priority", default: fallback,
+               expected: "`high`, `med`, `low` or an integer") { text, style throws(ConfigValueError) in
             switch text {
             case "high": return 3
             case "med", "medium": return 2
@@ -188,8 +209,6 @@ extension ConfigDecoder {
                 return n
             }
         }
-        instance.weight = integer(f, "weight", default: instance.weight, in: 1...10_000)
-        return (instance, urlMark, path.key("url"))
     }
 
     mutating func upstreamURL(_ text: String, mark: Mark, at path: ConfigPath) -> UpstreamURL? {

@@ -5,7 +5,11 @@ public struct ServiceConfig: Sendable, Equatable {
     public var routes: [String]
     public var balancer: BalancerKind
     public var supplier: SupplierKind
+    /// The static instances, and with discovery the ones its DNS names yielded (the running
+    /// configuration lists them here, each with its URL).
     public var instances: [InstanceConfig]
+    /// DNS names followed for more instances (`- discover:` entries of `instances`).
+    public var discover: [DiscoveryConfig] = []
     public var healthCheck: HealthCheckConfig?
     public var circuitBreaker: CircuitBreakerConfig
     public var retries: RetryConfig
