@@ -57,6 +57,11 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         return head + "::" + tail
     }
 
+    /// `address:port`, with the IPv6 address in brackets (`[::1]:53`, RFC 3986 section 3.2.2).
+    public func text(withPort port: UInt16) -> String {
+        isIPv6 ? "[\(self)]:\(port)" : "\(self):\(port)"
+    }
+
     /// Four decimal parts 0...255, no leading zeros (`AddressParser.isIPv4`).
     static func parseIPv4(_ text: Substring) -> [UInt8]? {
         guard AddressParser.isIPv4(String(text)) else { return nil }
