@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
+.PHONY: dns-server all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
 
 all: build
 
@@ -54,7 +54,7 @@ check: build
 run: release
 	@./scripts/run-demo.sh $(CONFIG)
 
-test: deps verify-units
+test: deps verify-units dns-server
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 	@$(MAKE) --no-print-directory varnishtest fuzz-smoke
@@ -65,6 +65,14 @@ fuzz: deps
 
 fuzz-smoke: deps
 	@./scripts/fuzz.sh smoke 3
+
+# The discovery tests serve A and SRV records from a real DNS server on loopback: Debian's dnsmasq
+# (the dnsmasq-base package: the binary only, no system service is started).
+dns-server:
+	@[ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || { \
+		echo "installing: dnsmasq-base"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq dnsmasq-base >/dev/null; \
+	}
 
 # Tests/varnishtest/*.vtc against the debug build (scripts/varnishtest.sh); installs varnish when missing.
 varnishtest: deps

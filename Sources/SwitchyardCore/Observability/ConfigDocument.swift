@@ -96,6 +96,29 @@ public enum ConfigDocument {
             w.endObject(into: &out)
         }
         w.endArray(into: &out)
+        if !s.discover.isEmpty {
+            // The instances above include what these names yielded when the snapshot was taken.
+            w.key("discover", into: &out)
+            w.beginArray(into: &out)
+            for d in s.discover {
+                w.beginObject(into: &out)
+                w.key("name", into: &out); w.value(d.name, into: &out)
+                w.key("type", into: &out); w.value(d.type.rawValue, into: &out)
+                w.key("port", into: &out)
+                if let p = d.port { w.value(Int(p), into: &out) } else { w.null(into: &out) }
+                w.key("resolvers", into: &out)
+                writeStrings(d.resolvers.map(\.description), &w, &out)
+                w.key("interval", into: &out); w.value(durationText(d.interval), into: &out)
+                w.key("min_interval", into: &out); w.value(durationText(d.minInterval), into: &out)
+                w.key("hold", into: &out); w.value(durationText(d.hold), into: &out)
+                w.key("timeout", into: &out); w.value(durationText(d.timeout), into: &out)
+                w.key("priority", into: &out); w.value(d.priority, into: &out)
+                w.key("weight", into: &out); w.value(d.weight, into: &out)
+                w.key("base_path", into: &out); w.value(d.basePath, into: &out)
+                w.endObject(into: &out)
+            }
+            w.endArray(into: &out)
+        }
 
         w.key("health_check", into: &out)
         if let h = s.healthCheck {

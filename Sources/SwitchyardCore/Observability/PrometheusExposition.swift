@@ -55,6 +55,8 @@ public enum PrometheusExposition {
         writeProxyErrors(&out, "", s.unroutedProxyErrors, skipping: .routed)
         for service in s.services { writeProxyErrors(&out, service.name, service.proxyErrors, skipping: .unrouted) }
 
+        writeDiscovery(&out, s)
+
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
         forEachInstance(s) { service, i in
             sample(&out, "switchyard_upstream_requests_total", service, i, i.totals.requests)
@@ -202,6 +204,44 @@ public enum PrometheusExposition {
         out.write("} ")
         out.write(decimal: Int(clamping: h.count))
         out.write(byte: 0x0A)
+    }
+
+    /// The followed DNS names: instances found, age of the last answer, failures in a row, and the
+    /// running-configuration changes they caused.
+    private static func writeDiscovery(_ out: inout ByteBuffer, _ s: ProxySnapshot) {
+        scalar(&out, "switchyard_discovery_updates_total", "counter",
+               "Changes of the running configuration made by discovery.", s.discoveryUpdates)
+        let followed = s.services.flatMap { service in service.discovery.map { (service.name, $0) } }
+        guard !followed.isEmpty else { return }
+        func labels(_ service: String, _ d: DiscoverySnapshot) {
+            out.write("{service=\"")
+            out.writePrometheusLabelValue(service)
+            out.write("\",name=\"")
+            out.writePrometheusLabelValue(d.name)
+            out.write("\",type=\"")
+            out.writePrometheusLabelValue(d.type)
+            out.write("\"} ")
+        }
+        func gauge(_ name: StaticString, _ help: StaticString, _ value: (inout ByteBuffer, DiscoverySnapshot) -> Void) {
+            family(&out, name, "gauge", help)
+            for (service, d) in followed {
+                out.write(name)
+                labels(service, d)
+                value(&out, d)
+                out.write(byte: 0x0A)
+            }
+        }
+        gauge("switchyard_discovery_instances", "Instances the followed DNS name yields now.") { out, d in
+            out.write(decimal: d.instances.count)
+        }
+        gauge("switchyard_discovery_last_answer_age_seconds",
+              "Seconds since the last DNS answer for the name; -1 before the first.") { out, d in
+            if let at = d.lastAnswerAt { out.write(fixedPoint: s.nowUnixMs - s.unixMs(at), decimals: 3) } else { out.write("-1") }
+        }
+        gauge("switchyard_discovery_consecutive_failures",
+              "DNS lookups of the name failed in a row (the last good set keeps serving).") { out, d in
+            out.write(decimal: d.consecutiveFailures)
+        }
     }
 
     /// A counter family with one sample per service.

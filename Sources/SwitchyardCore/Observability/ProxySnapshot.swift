@@ -26,11 +26,14 @@ public struct ProxySnapshot: Sendable, Equatable {
     public var unroutedProxyErrors: ProxyErrorCounts
     /// Recent state changes of breakers and health verdicts, oldest first (for `/dump`).
     public var transitions: [TransitionRecord]
+    /// Changes of the running configuration made by discovery (a followed name's set changed).
+    public var discoveryUpdates = 0
 
     public init(version: String, startedAtUnixMs: Int, nowUnixMs: Int, now: Instant, draining: Bool = false,
                 reloads: Int = 0, reloadFailures: Int = 0, clientConnections: Int = 0,
                 services: [ServiceSnapshot] = [], unroutedProxyErrors: ProxyErrorCounts = ProxyErrorCounts(),
-                transitions: [TransitionRecord] = []) {
+                transitions: [TransitionRecord] = [], discoveryUpdates: Int = 0) {
+        self.discoveryUpdates = discoveryUpdates
         self.version = version
         self.startedAtUnixMs = startedAtUnixMs
         self.nowUnixMs = nowUnixMs

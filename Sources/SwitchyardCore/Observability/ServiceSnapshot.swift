@@ -15,6 +15,8 @@ public struct ServiceSnapshot: Sendable, Equatable {
     public var retriesRefusedByBudget: Int
     /// Error answers the proxy wrote itself for requests routed to this service.
     public var proxyErrors: ProxyErrorCounts
+    /// The DNS names the service follows (empty without `discover` entries).
+    public var discovery: [DiscoverySnapshot] = []
 
     public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
                 instances: [InstanceSnapshot], proxyErrors: ProxyErrorCounts = ProxyErrorCounts(), retries: Int = 0,

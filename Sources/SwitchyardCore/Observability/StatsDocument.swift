@@ -83,6 +83,12 @@ public enum StatsDocument {
         w.key("balancer", into: &out); w.value(service.balancer, into: &out)
         w.key("supplier", into: &out); w.value(service.supplier, into: &out)
         w.key("eligible", into: &out); w.value(service.eligible, into: &out)
+        if !service.discovery.isEmpty {
+            w.key("discovery", into: &out)
+            w.beginArray(into: &out)
+            for d in service.discovery { writeDiscovery(d, s, &w, &out) }
+            w.endArray(into: &out)
+        }
         w.key("retries", into: &out)
         w.beginObject(into: &out)
         w.key("sent", into: &out); w.value(service.retries, into: &out)
@@ -92,6 +98,31 @@ public enum StatsDocument {
         w.beginArray(into: &out)
         for i in service.instances { writeInstance(i, s, &w, &out) }
         w.endArray(into: &out)
+        w.endObject(into: &out)
+    }
+
+    private static func writeDiscovery(_ d: DiscoverySnapshot, _ s: ProxySnapshot,
+                                       _ w: inout JSONWriter, _ out: inout ByteBuffer) {
+        w.beginObject(into: &out)
+        w.key("name", into: &out); w.value(d.name, into: &out)
+        w.key("type", into: &out); w.value(d.type, into: &out)
+        w.key("resolvers", into: &out)
+        w.beginArray(into: &out)
+        for r in d.resolvers { w.value(r, into: &out) }
+        w.endArray(into: &out)
+        w.key("instances", into: &out)
+        w.beginArray(into: &out)
+        for i in d.instances { w.value(i, into: &out) }
+        w.endArray(into: &out)
+        w.key("last_answer_unix_ms", into: &out)
+        if let at = d.lastAnswerAt { w.value(s.unixMs(at), into: &out) } else { w.null(into: &out) }
+        w.key("last_answer_age_seconds", into: &out)
+        if let at = d.lastAnswerAt { w.value(Double(s.nowUnixMs - s.unixMs(at)) / 1000, into: &out) } else { w.null(into: &out) }
+        w.key("last_error", into: &out)
+        if let e = d.lastError { w.value(e, into: &out) } else { w.null(into: &out) }
+        w.key("consecutive_failures", into: &out); w.value(d.consecutiveFailures, into: &out)
+        w.key("next_query_unix_ms", into: &out)
+        if let at = d.nextQueryAt { w.value(s.unixMs(at), into: &out) } else { w.null(into: &out) }
         w.endObject(into: &out)
     }
 

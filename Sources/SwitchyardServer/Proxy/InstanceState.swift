@@ -28,8 +28,13 @@ public final class InstanceState: Sendable {
     /// workers recompute their eligible sets.
     let generation: ServiceGeneration
 
+    /// Added after the first load to a service with health checks: no traffic while the verdict is
+    /// still `unknown` (until the first check answered).
+    let awaitsFirstCheck: Bool
+
     init(config: InstanceConfig, index: Int, address: SocketAddress, breakerConfig: CircuitBreakerConfig,
-         generation: ServiceGeneration) {
+         generation: ServiceGeneration, awaitsFirstCheck: Bool = false) {
+        self.awaitsFirstCheck = awaitsFirstCheck
         self.config = config
         self.index = index
         self.address = address
@@ -40,6 +45,9 @@ public final class InstanceState: Sendable {
         self.shared = Mutex(InstanceShared(breaker: CircuitBreaker(config: breakerConfig)))
         self.generation = generation
     }
+
+    /// Waiting for its first health check: left out of the eligible set whatever the supplier says.
+    var isPending: Bool { awaitsFirstCheck && healthRaw.load(ordering: .relaxed) == 0 }
 
     var health: HealthVerdict {
         switch healthRaw.load(ordering: .relaxed) {

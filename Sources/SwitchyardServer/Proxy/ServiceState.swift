@@ -53,7 +53,9 @@ public final class ProxyState: Sendable {
     /// Builds the snapshot `plan` describes, resolving the address of every instance that does not
     /// keep its state. With `previous` (a reload), a `kept` instance is the same `InstanceState`; a
     /// `moved` one is a new state that starts from a copy of the old breaker, window and health.
-    init(config: Config, previous: ProxyState? = nil, plan: ReloadPlan? = nil) throws {
+    /// With `newAwaitFirstCheck` (a reload or a discovery change, not the first load), an instance new
+    /// to a service with a `health_check` takes no traffic until its first check passed.
+    init(config: Config, previous: ProxyState? = nil, plan: ReloadPlan? = nil, newAwaitFirstCheck: Bool = false) throws {
         let plan = plan ?? previous.map { ReloadPlan(running: $0.config, next: config, runningWorkers: 1, requestedWorkers: 1) }
             ?? ReloadPlan(first: config)
         self.config = config
@@ -74,7 +76,8 @@ public final class ProxyState: Sendable {
                 }
                 let address = try SocketAddress.resolve(host: ic.url.host, port: ic.url.port)
                 let state = InstanceState(config: ic, index: ii, address: address,
-                                          breakerConfig: sc.circuitBreaker, generation: generation)
+                                          breakerConfig: sc.circuitBreaker, generation: generation,
+                                          awaitsFirstCheck: newAwaitFirstCheck && fate == .new && sc.healthCheck != nil)
                 if case .moved(let os, let oi) = fate, let moved = previous?.services[os].instances[oi] {
                     let copy = moved.shared.withLock { $0 }
                     state.shared.withLock { $0 = copy; $0.breaker.reconfigure(sc.circuitBreaker) }

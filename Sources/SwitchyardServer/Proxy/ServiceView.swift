@@ -62,6 +62,13 @@ final class ServiceView {
         }
         refreshAt = next
         supplier.refresh(&eligible, from: statuses)
+        // An instance added while running waits for its first health check, even where the
+        // supplier (static, or the max_ejected cap) would take it.
+        if service.instances.contains(where: \.isPending) {
+            let all = Array(eligible)
+            eligible.removeAll()
+            for i in all where !service.instances[i].isPending { eligible.append(i) }
+        }
         if service.config.supplier == .cooldown {
             for i in readmitted.indices { readmitted[i] = false }
             for i in eligible where !CooldownSupplier.isAvailable(statuses[i]) { readmitted[i] = true }

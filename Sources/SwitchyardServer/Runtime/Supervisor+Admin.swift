@@ -49,17 +49,32 @@ extension Supervisor: AdminBackend {
                                                   inFlight: instance.inFlight.load(ordering: .relaxed),
                                                   totals: totals, latency: latency, health: health))
             }
-            services.append(ServiceSnapshot(name: service.config.name, routes: service.config.routes,
-                                            balancer: service.config.balancer.rawValue,
-                                            supplier: service.config.supplier.rawValue, eligible: eligible,
-                                            instances: instances, proxyErrors: service.proxyErrors.counts,
-                                            retries: service.retryTotals.sent.load(ordering: .relaxed),
-                                            retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed)))
+            var snapshot = ServiceSnapshot(name: service.config.name, routes: service.config.routes,
+                                           balancer: service.config.balancer.rawValue,
+                                           supplier: service.config.supplier.rawValue, eligible: eligible,
+                                           instances: instances, proxyErrors: service.proxyErrors.counts,
+                                           retries: service.retryTotals.sent.load(ordering: .relaxed),
+                                           retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed))
+            snapshot.discovery = discoverySnapshots(service: service.config.name)
+            services.append(snapshot)
         }
         return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
                              draining: draining, reloads: reloads, reloadFailures: reloadFailures,
                              clientConnections: limit.count, services: services,
-                             unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent())
+                             unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent(),
+                             discoveryUpdates: discoveryUpdates)
+    }
+
+    /// The names `service` follows, as the admin API shows them.
+    private func discoverySnapshots(service: String) -> [DiscoverySnapshot] {
+        (discovery?.all ?? []).filter { $0.service == service }.map { f in
+            let r = f.resolution
+            return DiscoverySnapshot(
+                name: f.entry.name, type: f.entry.type.rawValue, resolvers: r.config.resolvers.map(\.description),
+                instances: DiscoveredInstances.instances(for: f.entry, endpoints: r.endpoints).map(\.url.description),
+                lastAnswerAt: r.lastAnswerAt, lastError: r.lastError, consecutiveFailures: r.consecutiveFailures,
+                nextQueryAt: r.nextRoundAt)
+        }
     }
 }

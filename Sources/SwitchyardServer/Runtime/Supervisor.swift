@@ -11,6 +11,12 @@ final class Supervisor {
     let log: ErrorLog
     let control: EventLoop
     private(set) var state: ProxyState
+    /// The configuration as the file says it; `state.config` adds the instances discovery found.
+    private(set) var fileConfig: Config
+    /// The DNS names the configuration follows (nil until `run`).
+    private(set) var discovery: Discovery?
+    /// Running-configuration changes made by discovery.
+    private(set) var discoveryUpdates = 0
     let slots: [WorkerSlot]
     private var group: WorkerGroup?
     let limit: ConnectionLimit
@@ -42,6 +48,7 @@ final class Supervisor {
         self.log = log
         control = try EventLoop(index: -1)
         state = try ProxyState(config: config)
+        fileConfig = config
         let count = config.workers ?? Self.onlineCores
         slots = (0..<count).map { _ in WorkerSlot() }
         limit = ConnectionLimit(maximum: config.accept.maxConnections)
@@ -102,6 +109,11 @@ final class Supervisor {
                 notifier?.ready(status: statusLine())
             }
             checker.start()
+            let discovery = Discovery(loop: control, log: log, seed: baseSeedForDiscovery) { [unowned self] in
+                self.applyDiscovered()
+            }
+            self.discovery = discovery
+            discovery.follow(fileConfig)
         } catch {
             log.error("cannot start: \(error)")
             return 1
@@ -182,6 +194,7 @@ final class Supervisor {
         notifier?.reloading(monotonicMicros: SystemdNotifier.monotonicMicrosNow())
         defer { notifier?.ready(status: statusLine()) }
         let next: Config
+        var loadedFile = fileConfig
         switch ConfigLoader.load(path: configPath) {
         case .failure(let failure):
             reloadFailures += 1
@@ -190,7 +203,8 @@ final class Supervisor {
             for line in lines { log.error("  \(line)") }
             return .failed(lines)
         case .success(let config):
-            next = config
+            next = DiscoveredInstances.expand(config, sets: discovery?.sets ?? [:])
+            loadedFile = config
         }
         let plan = ReloadPlan(running: state.config, next: next, process: bootConfig, runningWorkers: slots.count,
                               requestedWorkers: next.workers ?? Self.onlineCores)
@@ -198,7 +212,7 @@ final class Supervisor {
         let nextState: ProxyState
         var opened: [ListenAddress: [Int32]] = [:]
         do {
-            nextState = try ProxyState(config: next, previous: state, plan: plan)
+            nextState = try ProxyState(config: next, previous: state, plan: plan, newAwaitFirstCheck: true)
             for address in plan.listenAdded where listenSockets[address] == nil {
                 opened[address] = try openListeners(for: address, adopted: [])
             }
@@ -211,6 +225,8 @@ final class Supervisor {
         let removed = plan.listenRemoved.filter { listenSockets[$0] != nil }
         applyLiveSettings(next)
         state = nextState
+        fileConfig = loadedFile
+        discovery?.follow(loadedFile)
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
         for (i, slot) in slots.enumerated() {
             let add = opened.map { ($0.key, $0.value[i]) }
@@ -231,6 +247,40 @@ final class Supervisor {
         let summary = next.summary
         log.info("reloaded \(configPath): \(summary)")
         return .reloaded(summary)
+    }
+
+    /// A followed DNS name's set changed: the running configuration becomes the file's plus every
+    /// current set, applied as a reload applies a file (`ReloadPlan`): instances that stay keep their
+    /// state and pooled connections, new ones wait for their first health check when the service has
+    /// one, and instances that leave are drained (requests in flight on them finish; their idle
+    /// connections close; no new request goes to them).
+    func applyDiscovered() {
+        guard !draining, let discovery else { return }
+        let next = DiscoveredInstances.expand(fileConfig, sets: discovery.sets)
+        guard next != state.config else { return }
+        let plan = ReloadPlan(running: state.config, next: next, runningWorkers: slots.count, requestedWorkers: slots.count)
+        let nextState: ProxyState
+        do {
+            nextState = try ProxyState(config: next, previous: state, plan: plan, newAwaitFirstCheck: true)
+        } catch {
+            log.error("discovery: the new instance set cannot be applied: \(error)")
+            return
+        }
+        state = nextState
+        healthChecker?.replaceTargets(makeHealthTargets(nextState))
+        for (i, slot) in slots.enumerated() {
+            group?.handles[i].execute {
+                slot.worker?.apply(nextState)
+            }
+        }
+        discoveryUpdates += 1
+        log.journal.append(TransitionRecord(at: control.now, subject: "discovery", from: "", to: "applied",
+                                            reason: "\(next.summary)"))
+    }
+
+    /// A seed for discovery's query ids and jitter, different in every process.
+    private var baseSeedForDiscovery: UInt64 {
+        MonotonicClock.now().nanoseconds ^ (UInt64(UInt32(bitPattern: getpid())) << 17)
     }
 
     /// Watches the config file while `reload: watch` is set.

@@ -85,6 +85,39 @@ public enum Socket {
         }
     }
 
+    /// A non-blocking UDP socket connected to `address`, so that only that address can answer it
+    /// (and an ICMP port-unreachable shows as `ECONNREFUSED`). `.connected(fd)` or `.failed(errno)`.
+    public static func connectedDatagram(_ address: SocketAddress) -> ConnectResult {
+        let fd = Glibc.socket(address.family, SY_SOCK_DGRAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)
+        guard fd >= 0 else { return .failed(errno) }
+        if address.withSockAddr({ Glibc.connect(fd, $0, $1) }) != 0 {
+            let e = errno
+            Glibc.close(fd)
+            return .failed(e)
+        }
+        return .connected(fd)
+    }
+
+    /// Sends one datagram on a connected socket; the count sent or the error.
+    public static func send(_ fd: Int32, _ bytes: [UInt8]) -> IOResult<Int> {
+        while true {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n >= 0 { return .done(n) }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
+    /// Receives one datagram into `buffer`; its length, `.wouldBlock`, or the error.
+    public static func receive(_ fd: Int32, into buffer: inout [UInt8]) -> IOResult<Int> {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
+            if n >= 0 { return .done(n) }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+        }
+    }
+
     /// A new non-blocking, close-on-exec stream socket of `family`, or -1 (see `errno`).
     public static func stream(family: Int32) -> Int32 {
         Glibc.socket(family, SY_SOCK_STREAM | SY_SOCK_NONBLOCK | SY_SOCK_CLOEXEC, 0)

@@ -6,19 +6,22 @@ final class EchoUpstream {
     let process: TestProcess
     let port: UInt16
     let name: String
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// The loopback address it listens on (127.0.0.1 unless the test spreads instances over 127/8).
+    let host: String
+    var url: String { "http://\(host):\(port)" }
 
-    init(name: String, port fixedPort: UInt16? = nil, arguments: [String] = []) throws {
+    init(name: String, host: String = "127.0.0.1", port fixedPort: UInt16? = nil, arguments: [String] = []) throws {
         self.name = name
+        self.host = host
         port = fixedPort ?? Net.freePort()
-        process = try TestProcess(TestPaths.echo, ["--listen", "127.0.0.1:\(port)", "--name", name] + arguments,
-                                  name: "echo-\(name)-\(port)")
-        guard Net.waitForPort(port) else { throw TestError("echo \(name) did not start: \(process.output)") }
+        process = try TestProcess(TestPaths.echo, ["--listen", "\(host):\(port)", "--name", name] + arguments,
+                                  name: "echo-\(name)-\(host)-\(port)")
+        guard Net.waitForPort(port, host: host) else { throw TestError("echo \(name) did not start: \(process.output)") }
     }
 
     /// Sends one request straight to the upstream (bypassing the proxy).
     func direct(_ method: String = "POST", _ path: String, body: String = "{}") throws -> TestResponse {
-        let c = try RawConnection(port: port)
+        let c = try RawConnection(host: host, port: port)
         return try c.request(method, path, body: body)
     }
 }

@@ -69,10 +69,10 @@ enum Net {
     }
 
     /// True once something accepts TCP connections on `port`, false after `timeout` seconds.
-    static func waitForPort(_ port: UInt16, timeout: Double = 10) -> Bool {
+    static func waitForPort(_ port: UInt16, host: String = "127.0.0.1", timeout: Double = 10) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
-            if let c = try? RawConnection(port: port, timeout: 0.5) { c.close(); return true }
+            if let c = try? RawConnection(host: host, port: port, timeout: 0.5) { c.close(); return true }
             usleep(20_000)
         }
         return false
