@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=.build/fuzz
-TARGETS="RequestHead ResponseHead ChunkedDecoder JSONValidator ConfigLoader"
+TARGETS="RequestHead ResponseHead ChunkedDecoder JSONValidator ConfigLoader DNSMessage"
 mkdir -p "$OUT"
 
 # The core is compiled once, instrumented, into a static library and module in $OUT/lib; each target

@@ -54,20 +54,24 @@ extension DNSResolution {
         return schedule(after: min(backoff, config.interval), from: now, using: &rng)
     }
 
-    /// Adds one answer's endpoints and TTL to `round`.
+    /// Adds one answer's endpoints and TTL to `round`, at most `maxEndpoints` in all.
     func collect(_ answer: DNSAnswer, into round: inout Round) {
+        var found: [DNSEndpoint] = []
         switch config.lookup {
         case .a(let port, _):
-            round.endpoints += answer.addresses.map { DNSEndpoint(address: $0, port: port) }
+            found = answer.addresses.map { DNSEndpoint(address: $0, port: port) }
         case .srv:
-            for target in answer.services {
+            for target in answer.services where round.endpoints.count + found.count <= Self.maxEndpoints {
                 let service = target.service
                 if target.addresses.isEmpty { round.targetsWithoutAddress.append(service.target) }
-                round.endpoints += target.addresses.map {
+                found += target.addresses.map {
                     DNSEndpoint(address: $0, port: service.port, priority: service.priority, weight: service.weight)
                 }
             }
         }
+        let room = Self.maxEndpoints - round.endpoints.count
+        if found.count > room { round.isCapped = true }
+        round.endpoints += found.prefix(room)
         if let ttl = answer.ttl { round.ttl = min(round.ttl ?? ttl, ttl) }
     }
 
@@ -79,9 +83,13 @@ extension DNSResolution {
         consecutiveFailures = 0
         lastAnswerAt = now
         let found = DNSEndpoint.normalized(done.endpoints)
-        let missing = done.targetsWithoutAddress.isEmpty ? nil
-            : "SRV targets without an address in the answer: "
-                + done.targetsWithoutAddress.map(\.description).joined(separator: ", ")
+        var notes: [String] = []
+        if !done.targetsWithoutAddress.isEmpty {
+            notes.append("SRV targets without an address in the answer: "
+                         + done.targetsWithoutAddress.map(\.description).joined(separator: ", "))
+        }
+        if done.isCapped { notes.append("more than \(Self.maxEndpoints) endpoints; the rest ignored") }
+        let missing = notes.isEmpty ? nil : notes.joined(separator: "; ")
         let ttl = done.ttl.map { Duration.seconds(Int64($0)) } ?? config.interval
         if !found.isEmpty {
             lastNonEmptyAnswerAt = now

@@ -55,8 +55,8 @@ public struct DNSResolution: Sendable {
     public internal(set) var lastAnswerAt: Instant?
     /// When the last round ended with at least one endpoint: `hold` counts from here.
     public internal(set) var lastNonEmptyAnswerAt: Instant?
-    /// Why the last round failed or came back empty, or which SRV targets had no address; nil after
-    /// a complete answer with records.
+    /// Why the last round failed or came back empty, which SRV targets had no address, or that the
+    /// set was cut at `maxEndpoints`; nil after a complete answer with records.
     public internal(set) var lastError: String?
     /// Rounds failed in a row (0 after any answer); sets the backoff.
     public internal(set) var consecutiveFailures = 0
@@ -80,7 +80,14 @@ public struct DNSResolution: Sendable {
         var ttl: UInt32?
         var sawNameError = false
         var targetsWithoutAddress: [DNSName] = []
+        /// Some endpoints were dropped at `maxEndpoints`.
+        var isCapped = false
     }
+
+    /// The most endpoints one round collects (before duplicates are merged). SRV records times their
+    /// targets' addresses could otherwise grow with the square of the answer's size; 4,096 is more
+    /// instances than one service of this proxy is meant for.
+    public static let maxEndpoints = 4096
 
     public init(config: DNSResolutionConfig) {
         self.config = config

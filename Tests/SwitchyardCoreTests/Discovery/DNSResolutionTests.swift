@@ -109,6 +109,20 @@ import Testing
         #expect(r.lastError == "SRV targets without an address in the answer: lost.web")
     }
 
+    @Test("a round keeps at most 4,096 endpoints, however many SRV records share how many addresses")
+    func endpointCap() throws {
+        var r = DNSResolution(config: DR.config(.srv))
+        var rng = SplitMix64(seed: 10)
+        let request = try DR.request(r.tick(at: DR.t(0), using: &rng))
+        let bytes = try DR.answer(to: request) { m, owner in
+            m.answers = (0..<300).map { DR.M.record(owner, .srv, .srv(priority: 0, weight: 1, port: UInt16(1000 + $0), target: "t.node")) }
+            m.additionals = (1...20).map { DR.M.record("t.node", .a, .a("10.0.0.\($0)")) }
+        }
+        _ = r.received(bytes, over: .udp, at: DR.t(0), using: &rng)
+        #expect(r.endpoints.count == DNSResolution.maxEndpoints)
+        #expect(r.lastError == "more than 4096 endpoints; the rest ignored")
+    }
+
     @Test("the resolver that answered is asked first in the next round")
     func stickyResolver() throws {
         var r = DNSResolution(config: DR.config())
