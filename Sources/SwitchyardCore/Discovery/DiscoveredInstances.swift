@@ -30,15 +30,17 @@ public enum DiscoveredInstances {
     }
 
     /// The running configuration: `file` with each service's discovered instances after its static
-    /// ones (`sets[service][entry]`, in the order of the service's `discover` entries). A URL already
-    /// listed in the service (statically or by an earlier entry) is not added twice.
-    public static func expand(_ file: Config, sets: [String: [DiscoveryConfig: [DNSEndpoint]]]) -> Config {
+    /// ones (`sets[service][entry.label]`, in the order of the service's `discover` entries). Sets are
+    /// keyed by the entry's label (type, name, port), so an entry whose other settings a reload
+    /// changed keeps the instances it found. A URL already listed in the service (statically or by an
+    /// earlier entry) is not added twice.
+    public static func expand(_ file: Config, sets: [String: [String: [DNSEndpoint]]]) -> Config {
         var config = file
         for s in config.services.indices where !config.services[s].discover.isEmpty {
             let service = config.services[s]
             var urls = Set(service.instances.map(\.url.description))
             for entry in service.discover {
-                for instance in instances(for: entry, endpoints: sets[service.name]?[entry] ?? [])
+                for instance in instances(for: entry, endpoints: sets[service.name]?[entry.label] ?? [])
                     where urls.insert(instance.url.description).inserted {
                     config.services[s].instances.append(instance)
                 }

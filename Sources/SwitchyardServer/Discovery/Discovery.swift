@@ -20,10 +20,18 @@ final class Discovery {
         self.onChange = onChange
     }
 
-    /// The sets found so far, by service name and entry.
-    var sets: [String: [DiscoveryConfig: [DNSEndpoint]]] {
-        var out: [String: [DiscoveryConfig: [DNSEndpoint]]] = [:]
-        for f in followers { out[f.service, default: [:]][f.entry] = f.resolution.endpoints }
+    /// Sets of followers a reload replaced (an entry whose settings changed), by service and label:
+    /// they stand in until the new follower's first answer.
+    private var carried: [String: [String: [DNSEndpoint]]] = [:]
+
+    /// The sets found so far, by service name and entry label.
+    var sets: [String: [String: [DNSEndpoint]]] {
+        var out: [String: [String: [DNSEndpoint]]] = [:]
+        for f in followers {
+            let r = f.resolution
+            out[f.service, default: [:]][f.entry.label] = r.lastAnswerAt == nil && r.endpoints.isEmpty
+                ? carried[f.service]?[f.entry.label] ?? [] : r.endpoints
+        }
         return out
     }
 
@@ -36,9 +44,16 @@ final class Discovery {
         var keep: [DNSFollower] = []
         var wanted: [(String, DiscoveryConfig)] = []
         for s in config.services { for d in s.discover { wanted.append((s.name, d)) } }
+        var carry: [String: [String: [DNSEndpoint]]] = [:]
         for f in followers {
-            if wanted.contains(where: { $0.0 == f.service && $0.1 == f.entry }) { keep.append(f) } else { f.stop() }
+            if wanted.contains(where: { $0.0 == f.service && $0.1 == f.entry }) {
+                keep.append(f)
+            } else {
+                f.stop()
+                carry[f.service, default: [:]][f.entry.label] = sets[f.service]?[f.entry.label] ?? f.resolution.endpoints
+            }
         }
+        carried = carry
         for (service, entry) in wanted where !keep.contains(where: { $0.service == service && $0.entry == entry }) {
             guard let resolution = Self.resolutionConfig(entry) else {
                 log.error("discovery \(service) \(entry.label): no resolvers (none configured, none in /etc/resolv.conf)")

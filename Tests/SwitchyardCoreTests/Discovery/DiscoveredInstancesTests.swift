@@ -36,7 +36,7 @@ import Testing
         ])
         service.discover = [srv]
         let file = Config(services: [service, ServiceConfig(name: "other", routes: ["/o"], instances: [])])
-        let running = DiscoveredInstances.expand(file, sets: ["orders": [srv: [endpoint("10.0.0.1", 9001), endpoint("10.0.0.9", 9009)]]])
+        let running = DiscoveredInstances.expand(file, sets: ["orders": [srv.label: [endpoint("10.0.0.1", 9001), endpoint("10.0.0.9", 9009)]]])
         #expect(running.services[0].instances.map(\.url.description) == ["http://10.0.0.1:9001", "http://10.0.0.9:9009"])
         #expect(running.services[0].discover == [srv])
         #expect(running.services[1] == file.services[1])
