@@ -161,8 +161,9 @@ public struct RetryConfig: Sendable, Equatable {
     /// Total tries, each on a different instance; >= 1.
     public var attempts: Int
     public var on: [RetryCondition]
-    /// Retries may add at most this share of the service's requests over the last 10 s (0...1; Finagle's
-    /// `percentCanRetry`). A retry the budget refuses leaves the failure as the answer.
+    /// Retries may add at most this share of the load the answering instances carry: of the requests
+    /// over the last 10 s that the first instance they went to answered below 500 (0...1; see
+    /// `RetryBudget`). A retry the budget refuses leaves the failure as the answer.
     public var budget: Double
     /// Retries per second always allowed on top of `budget`, so a quiet service can still retry.
     public var minPerSecond: Int

@@ -86,14 +86,12 @@ public struct ProxyExchange: Sendable {
     /// When the shell's timer must fire next.
     @inlinable public var wakeUpAt: Instant { _attemptDeadline }
 
-    /// The request's body is complete and admitted: the exchange starts at `now`, and the request
-    /// deposits into the service's retry budget.
+    /// The request's body is complete and admitted: the exchange starts at `now`.
     /// - Parameters:
     ///   - responseNanos: `timeouts.response`; `attemptNanos`: `timeouts.attempt`, 0 when off.
     @inlinable @inline(__always)
     public mutating func start(policy: AttemptPolicy, instanceCount: Int, responseNanos: UInt64,
-                               attemptNanos: UInt64, budget: inout RetryBudget, at now: Instant) -> Action {
-        budget.deposit(at: now)
+                               attemptNanos: UInt64, at now: Instant) -> Action {
         self.policy = policy
         self.instanceCount = Int32(clamping: instanceCount)
         self.attemptNanos = attemptNanos
@@ -159,10 +157,13 @@ public struct ProxyExchange: Sendable {
 
     /// The response head arrived with `status` (interim 1xx heads are the shell's business). A 5xx is
     /// retried elsewhere when `retries.on` lists `5xx`, attempts and time are left and the budget
-    /// allows; the shell then closes the upstream connection without relaying anything.
+    /// allows; the shell then closes the upstream connection without relaying anything. A request
+    /// answered below 500 by the first instance it went to deposits into the retry budget: retries
+    /// are a share of the load the answering instances carry.
     @inlinable @inline(__always)
     public mutating func responseHead(status: Int, budget: inout RetryBudget, at now: Instant) -> Step {
         guard phase == .attempting, let current = attempt else { return Step(.none) }
+        if status < 500 && attemptCount == 1 { budget.deposit(at: now) }
         if status >= 500 && policy.retries(on: .status5xx) && attempts < Int(policy.attempts)
             && _tried.count < Int(instanceCount) && now < _deadline {
             if budget.withdraw(at: now) {

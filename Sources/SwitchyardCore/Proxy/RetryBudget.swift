@@ -1,10 +1,13 @@
-/// How many retries one worker may send for one service: Finagle's `RetryBudget` over a 10 s window.
+/// How many retries one worker may send for one service: a token budget over a 10 s window, in the
+/// manner of Finagle's `RetryBudget` and gRPC's retry throttling.
 ///
-/// Every request deposits `ratio` of a retry; every retry withdraws one. A retry is allowed while the
-/// retries of the last 10 s stay within `ratio` of the requests of the last 10 s plus a reserve of
-/// `minPerSecond` per second (so a quiet service can still retry). When an outage makes every request
-/// fail, retries then add at most `ratio` to the load of the instances that are left, instead of
-/// multiplying it by `retries.attempts`.
+/// Every request that the first instance it went to answered (a status below 500) deposits `ratio`
+/// of a retry; every retry withdraws one. A retry is allowed while the retries of the last 10 s stay
+/// within `ratio` of those answered requests plus a reserve of `minPerSecond` per second. The
+/// deposits count the load the answering instances carry, not every request: when one of two
+/// instances fails completely, retries add at most `ratio` to the load of the one that is left
+/// (1.2 times its normal load at 20%), and when every instance fails, only the reserve is retried,
+/// instead of `retries.attempts` times the traffic.
 ///
 /// The window is ten buckets of one second; counts older than 10 s fall out as the clock moves. Each
 /// worker keeps its own budget (no lock on the request path), with `1/workers` of the reserve: the
@@ -45,7 +48,7 @@ public struct RetryBudget: Sendable, Equatable {
         self.init(ratio: config.budget, minPerSecond: config.minPerSecond, workers: workers)
     }
 
-    /// Counts one request (a first attempt) at `now`.
+    /// Counts one request answered by its first instance at `now`.
     @inlinable
     public mutating func deposit(at now: Instant) {
         if now.nanoseconds / Self.bucketNanos > second { advance(to: now) }

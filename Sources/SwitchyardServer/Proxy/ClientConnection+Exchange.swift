@@ -11,7 +11,7 @@ extension ClientConnection {
         let now = loop.now
         let action = exchange.start(policy: view.attemptPolicy, instanceCount: view.instances.count,
                                     responseNanos: state.timeoutNanos.response, attemptNanos: state.timeoutNanos.attempt,
-                                    budget: &view.budget, at: now)
+                                    at: now)
         loop.wakeUp(self, at: exchange.wakeUpAt)
         perform(action, view)
     }

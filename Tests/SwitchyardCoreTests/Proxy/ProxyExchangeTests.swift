@@ -13,7 +13,7 @@ import Testing
                  budget: inout RetryBudget) -> ProxyExchange {
         var x = ProxyExchange()
         let action = x.start(policy: AttemptPolicy(retries: retries), instanceCount: instances,
-                             responseNanos: 1000 * Self.ms, attemptNanos: attemptMillis * Self.ms, budget: &budget, at: t0)
+                             responseNanos: 1000 * Self.ms, attemptNanos: attemptMillis * Self.ms, at: t0)
         #expect(action == .pick)
         return x
     }
@@ -189,6 +189,25 @@ import Testing
         #expect(step.action == .respond(.upstreamUnavailable))
         #expect(x.budgetRefusals == 1)
         #expect(budget.refused == 1)
+    }
+
+    @Test("only a request its first instance answered below 500 deposits into the retry budget")
+    func budgetDeposits() {
+        var budget = RetryBudget(ratio: 1, minPerSecond: 0)
+        var ok = started(budget: &budget)
+        _ = ok.picked(.init(instance: 0, isProbe: false), at: t0)
+        _ = ok.responseHead(status: 404, budget: &budget, at: at(1))
+        #expect(budget.window == (1, 0))
+        var failed = started(budget: &budget)
+        _ = failed.picked(.init(instance: 0, isProbe: false), at: t0)
+        _ = failed.responseHead(status: 502, budget: &budget, at: at(1))
+        #expect(budget.window == (1, 0))
+        var retried = started(budget: &budget)
+        _ = retried.picked(.init(instance: 0, isProbe: false), at: t0)
+        _ = retried.upstreamFailed(.connectFailed, reusedConnection: false, budget: &budget, at: at(1))
+        _ = retried.picked(.init(instance: 1, isProbe: false), at: at(1))
+        _ = retried.responseHead(status: 200, budget: &budget, at: at(2))
+        #expect(budget.window == (1, 1))
     }
 }
 
