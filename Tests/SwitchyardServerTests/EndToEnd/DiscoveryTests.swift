@@ -205,3 +205,31 @@ struct DiscoveryTests {
         _ = e1
     }
 }
+
+extension DiscoveryTests {
+    @Test("a reload that changes a discover entry's settings keeps its instances; one that drops it removes them")
+    func reloadKeepsSets() throws {
+        let port = Net.freePort()
+        let e1 = try EchoUpstream(name: "e1", host: "127.0.0.1", port: port)
+        let stat = try EchoUpstream(name: "static", host: "127.0.0.1")
+        let dns = try DNSServer(.init(a: ["web.test.internal": ["127.0.0.1"]]))
+        let entry = Self.discovery(dns, name: "web.test.internal", type: "a", port: port)
+        let proxy = try ProxyUnderTest(services: serviceYAML(instances: [entry]))
+        #expect(Self.waitFor(5) { (try? proxy.request().upstreamName) == "e1" })
+        let warm = try proxy.connect()
+        for _ in 0 ..< 5 { #expect(try warm.request().upstreamName == "e1") }
+        let before = try ConfigKeyTests.totals(proxy, e1.url)["requests"] as? Int ?? 0
+        // Other settings (a longer interval): the instance and its state stay through the reload (a
+        // dropped and re-found instance would start again from zero), and no request fails.
+        #expect(try proxy.reloadAndWait(services: serviceYAML(instances: [
+            entry.replacingOccurrences(of: "interval: 1s", with: "interval: 2s")])))
+        let c = try proxy.connect()
+        for _ in 0 ..< 20 { #expect(try c.request().upstreamName == "e1") }
+        #expect(try ConfigKeyTests.totals(proxy, e1.url)["requests"] as? Int ?? 0 >= before + 20)
+        // Dropped: only the static instance is left.
+        #expect(try proxy.reloadAndWait(services: serviceYAML(instances: [stat.url])))
+        let d = try proxy.connect()
+        for _ in 0 ..< 10 { #expect(try d.request().upstreamName == "static") }
+        _ = e1
+    }
+}
