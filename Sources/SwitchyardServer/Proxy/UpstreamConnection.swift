@@ -31,10 +31,13 @@ final class UpstreamConnection: EventHandler {
     /// Position of the instance's service in the worker's current snapshot (renumbered on reload).
     var serviceIndex: Int
     var phase: Phase
+    // Both buffers start empty and grow on first use (the request written, the first read): a
+    // connection that never connects (an instance that refuses, which the `max_ejected` cap may
+    // still send traffic to) allocates nothing for them. Pooled connections keep theirs.
     /// The request bytes not yet written.
-    var output = ByteBuffer(capacity: 1024)
+    var output = ByteBuffer(capacity: 0)
     /// Response bytes read and not yet forwarded to the client.
-    var input = ByteBuffer(capacity: 8192)
+    var input = ByteBuffer(capacity: 0)
     /// The client whose exchange this connection carries while active. The client clears it before it
     /// lets go of the connection, so the reference never dangles (both live on the same loop).
     unowned(unsafe) var client: ClientConnection?
