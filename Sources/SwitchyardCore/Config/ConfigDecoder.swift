@@ -9,7 +9,7 @@ public struct ConfigDecoder {
     /// Everything reported so far, in the order found.
     public internal(set) var diagnostics: [ConfigDiagnostic] = []
 
-    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services"]
+    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex"]
 
     public init(file: String) { self.file = file }
 
@@ -51,6 +51,7 @@ public struct ConfigDecoder {
         }
         require(f, "services", what: "a list of services")
         if let node = f["services"] { config.services = services(node, at: .root.key("services")) }
+        if let node = f["multiplex"] { config.multiplex = multiplex(node, at: .root.key("multiplex")) }
         return config
     }
 
