@@ -14,9 +14,9 @@
 /// re-arms). Requests forgery: a `url` part outside `multiplex.allow_urls` ends at once as
 /// `url_not_allowed` with no action to start it. The string check is not enough: before
 /// connecting, the shell must check every address the host resolves to with
-/// `AddressPolicy.isForbidden(_:)` (no loopback, link-local, private...) unless the allow-listed
-/// prefix itself names that IP literal, and report a forbidden one as
-/// `partFailed(index, .urlNotAllowed(...))`.
+/// `policy.allowList.allowsConnection(to:for:)` (`AddressPolicy.isForbidden(_:)`: no loopback,
+/// link-local, private..., unless the allow-listed prefix itself names that IP literal), connect to
+/// the address it checked, and report a refused one as `partFailed(index, .urlNotAllowed(...))`.
 public struct BatchExchange: Sendable {
     /// Where a started part goes.
     public enum Target: Sendable, Equatable {

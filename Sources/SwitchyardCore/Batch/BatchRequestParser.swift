@@ -226,8 +226,9 @@ struct BatchRequestParser {
             cursor.skipWhitespace()
             let at = cursor.position
             let (key, _) = cursor.readString()
-            let field = path.isEmpty ? key : "\(path).\(key)"
             if let allowed {
+                // Built only for a message: the walk of an accepted batch allocates no field names here.
+                var field: String { path.isEmpty ? key : "\(path).\(key)" }
                 guard allowed.contains(key) else {
                     let hint = NameSuggestion.suggest(key, from: allowed).map { "; did you mean `\($0)`?" }
                         ?? "; expected one of " + allowed.map { "`\($0)`" }.joined(separator: ", ")

@@ -35,6 +35,17 @@ public struct URLAllowList: Sendable, Equatable {
         }
     }
 
+    /// The resolved-address check the shell runs before connecting a part to `target` (an URL
+    /// `check` allowed): true when `ip` (4 or 16 bytes) is not forbidden by `AddressPolicy`, or when
+    /// a prefix that allows `target` names exactly that address as an IP literal (the operator
+    /// allowed it by name: `http://10.0.0.5:8080`).
+    public func allowsConnection(to ip: [UInt8], for target: TargetURL) -> Bool {
+        if !AddressPolicy.isForbidden(ip) { return true }
+        return prefixes.contains { prefix in
+            Self.matches(target, prefix: prefix) && IPAddress(prefix.host)?.bytes == ip
+        }
+    }
+
     /// Whether `prefix` allows `target` (see the type's rules).
     public static func matches(_ target: TargetURL, prefix: TargetURL) -> Bool {
         guard target.scheme == prefix.scheme, target.host == prefix.host, target.port == prefix.port else { return false }

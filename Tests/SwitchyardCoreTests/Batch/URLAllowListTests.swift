@@ -57,6 +57,22 @@ import Testing
         #expect(u.message == "`https://a@api.example.com/v1` has user info (`@`); it is not allowed")
     }
 
+    @Test("a forbidden resolved address is refused unless the matching prefix names that very IP literal", arguments: [
+        ("https://api.example.com/v1/x", "93.184.216.34", true),
+        ("https://api.example.com/v1/x", "127.0.0.1", false),
+        ("https://api.example.com/v1/x", "169.254.169.254", false),
+        ("https://api.example.com/v1/x", "::ffff:10.0.0.1", false),
+        ("http://10.0.0.5:8080/a", "10.0.0.5", true),
+        ("http://10.0.0.5:8080/a", "10.0.0.6", false),
+        ("http://[fd00::1]:81/x/y", "fd00::1", true),
+        ("http://[fd00::1]:81/x/y", "fd00::2", false),
+    ])
+    func resolvedAddress(_ url: String, _ address: String, _ allowed: Bool) throws {
+        let target = try Self.list.check(url).get()
+        let ip = try #require(IPAddress(address))
+        #expect(Self.list.allowsConnection(to: ip.bytes, for: target) == allowed)
+    }
+
     @Test("an empty allow-list refuses every URL")
     func empty() {
         #expect((try? URLAllowList([]).check("https://api.example.com/").get()) == nil)
