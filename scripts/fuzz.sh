@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=.build/fuzz
-TARGETS="RequestHead ResponseHead ChunkedDecoder JSONValidator ConfigLoader DNSMessage"
+TARGETS="RequestHead ResponseHead ChunkedDecoder JSONValidator ConfigLoader DNSMessage BatchRequest"
 mkdir -p "$OUT"
 
 # The core is compiled once, instrumented, into a static library and module in $OUT/lib; each target
@@ -91,6 +91,7 @@ run() {
     case "$target" in
         RequestHead|ResponseHead|ChunkedDecoder) dict=(-dict=Fuzz/Dict/http.dict) ;;
         JSONValidator) dict=(-dict=Fuzz/Dict/json.dict) ;;
+        BatchRequest) dict=(-dict=Fuzz/Dict/batch.dict) ;;
         ConfigLoader) dict=(-dict=Fuzz/Dict/config.dict) ;;
     esac
     local status=0

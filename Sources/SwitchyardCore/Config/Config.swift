@@ -12,11 +12,13 @@ public struct Config: Sendable, Equatable {
     public var log: LogConfig
     public var reload: ReloadMode
     public var services: [ServiceConfig]
+    /// The batch endpoint (`multiplex:`); nil (the section absent) leaves it off.
+    public var multiplex: BatchConfig?
 
     public init(listen: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 8080)], workers: Int? = nil,
                 admin: AdminConfig = AdminConfig(), accept: AcceptConfig = AcceptConfig(),
                 timeouts: TimeoutsConfig = TimeoutsConfig(), log: LogConfig = LogConfig(),
-                reload: ReloadMode = .signal, services: [ServiceConfig] = []) {
+                reload: ReloadMode = .signal, services: [ServiceConfig] = [], multiplex: BatchConfig? = nil) {
         self.listen = listen
         self.workers = workers
         self.admin = admin
@@ -25,6 +27,7 @@ public struct Config: Sendable, Equatable {
         self.log = log
         self.reload = reload
         self.services = services
+        self.multiplex = multiplex
     }
 }
 

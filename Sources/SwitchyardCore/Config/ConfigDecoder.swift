@@ -9,7 +9,12 @@ public struct ConfigDecoder {
     /// Everything reported so far, in the order found.
     public internal(set) var diagnostics: [ConfigDiagnostic] = []
 
-    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services"]
+    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex"]
+
+    /// Whether sections whose feature is decoded but not served yet (`multiplex`, a service's `cache`)
+    /// are refused, so that no key is accepted that does nothing. Only their own decoding tests turn
+    /// it off.
+    var refusesUnservedSections = true
 
     public init(file: String) { self.file = file }
 
@@ -51,6 +56,13 @@ public struct ConfigDecoder {
         }
         require(f, "services", what: "a list of services")
         if let node = f["services"] { config.services = services(node, at: .root.key("services")) }
+        if let node = f["multiplex"] {
+            config.multiplex = multiplex(node, at: .root.key("multiplex"))
+            if refusesUnservedSections {
+                report(node.mark, .root.key("multiplex"),
+                       "the batch endpoint is not served yet (its keys are checked, but nothing would answer); remove the section")
+            }
+        }
         return config
     }
 

@@ -13,6 +13,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var healthCheck: HealthCheckConfig?
     public var circuitBreaker: CircuitBreakerConfig
     public var retries: RetryConfig
+    /// The response cache for batch parts (`cache:`); nil = off.
+    public var cache: CacheConfig?
 
     public init(name: String, routes: [String], balancer: BalancerKind = .roundRobin,
                 supplier: SupplierKind = .cooldown, instances: [InstanceConfig],

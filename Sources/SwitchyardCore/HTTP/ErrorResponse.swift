@@ -14,18 +14,29 @@ public enum ErrorResponse {
                              into out: inout ByteBuffer) {
         let fallback = error.defaultMessage
         let message = detail ?? UnsafeRawBufferPointer(start: fallback.utf8Start, count: fallback.utf8CodeUnitCount)
+        let code = UnsafeRawBufferPointer(start: error.code.utf8Start, count: error.code.utf8CodeUnitCount)
+        write(status: error.status, reason: error.reason, code: code, message: message, requestID: requestID,
+              keepAlive: keepAlive, allow: allow, retryAfterSeconds: retryAfterSeconds, into: &out)
+    }
+
+    /// Writes a complete error response with any `code` (the batch endpoint's own codes such as
+    /// `too_many_parts` go through here); `code` must need no JSON escaping.
+    public static func write(status: Int, reason: StaticString, code: UnsafeRawBufferPointer,
+                             message: UnsafeRawBufferPointer, requestID: UnsafeRawBufferPointer, keepAlive: Bool,
+                             allow: UnsafeRawBufferPointer? = nil, retryAfterSeconds: Int? = nil,
+                             into out: inout ByteBuffer) {
         let prefix: StaticString = "{\"error\":{\"code\":\""
         let afterCode: StaticString = "\",\"message\":"
         let afterMessage: StaticString = ",\"request_id\":"
         let suffix: StaticString = "}}"
-        let bodyLength = prefix.utf8CodeUnitCount + error.code.utf8CodeUnitCount + afterCode.utf8CodeUnitCount
+        let bodyLength = prefix.utf8CodeUnitCount + code.count + afterCode.utf8CodeUnitCount
             + jsonStringLength(message) + afterMessage.utf8CodeUnitCount + jsonStringLength(requestID)
             + suffix.utf8CodeUnitCount
 
         out.write("HTTP/1.1 ")
-        out.write(decimal: error.status)
+        out.write(decimal: status)
         out.write(byte: ASCII.space)
-        out.write(error.reason)
+        out.write(reason)
         out.write("\r\nContent-Type: application/json\r\nContent-Length: ")
         out.write(decimal: bodyLength)
         out.write("\r\nX-Request-Id: ")
@@ -44,7 +55,7 @@ public enum ErrorResponse {
         if !keepAlive { out.write("Connection: close\r\n") }
         out.write("\r\n")
         out.write(prefix)
-        out.write(error.code)
+        out.write(code)
         out.write(afterCode)
         out.writeJSONString(bytes: message)
         out.write(afterMessage)

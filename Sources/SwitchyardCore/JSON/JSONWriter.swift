@@ -142,6 +142,13 @@ public struct JSONWriter: Sendable {
         out.write(flag ? "true" : "false")
     }
 
+    /// Writes `json` as it is: bytes the caller has checked to be exactly one JSON value (a batch
+    /// part's upstream body that `JSONValidator` accepted). Nothing is checked here.
+    public mutating func rawValue(_ json: UnsafeRawBufferPointer, into out: inout ByteBuffer) {
+        beginValue(into: &out)
+        out.write(json)
+    }
+
     /// Writes `null`.
     public mutating func null(into out: inout ByteBuffer) {
         beginValue(into: &out)

@@ -2,7 +2,7 @@
 ///
 /// Durations are strings with a unit as the file takes them (`250ms`, `5s`, `2m`; `ns` when not a
 /// whole millisecond), sizes plain byte counts, rates fractions 0...1, priorities integers,
-/// `workers: "auto"` when unset. `admin.token` is `"<redacted>"` when set and `null` otherwise:
+/// `workers: "auto"` when unset, `multiplex` and each service's `cache` `null` when off. `admin.token` is `"<redacted>"` when set and `null` otherwise:
 /// the token never leaves the process.
 public enum ConfigDocument {
     /// What `admin.token` reads as when a token is set.
@@ -77,6 +77,20 @@ public enum ConfigDocument {
         w.beginArray(into: &out)
         for s in c.services { writeService(s, &w, &out) }
         w.endArray(into: &out)
+
+        w.key("multiplex", into: &out)
+        if let m = c.multiplex {
+            w.beginObject(into: &out)
+            w.key("path", into: &out); w.value(m.path, into: &out)
+            w.key("max_parts", into: &out); w.value(m.maxParts, into: &out)
+            w.key("max_body", into: &out); w.value(m.maxBody, into: &out)
+            w.key("max_timeout", into: &out); w.value(durationText(m.maxTimeout), into: &out)
+            w.key("default_timeout", into: &out); w.value(durationText(m.defaultTimeout), into: &out)
+            w.key("allow_urls", into: &out); writeStrings(m.allowURLs, &w, &out)
+            w.endObject(into: &out)
+        } else {
+            w.null(into: &out)
+        }
         w.endObject(into: &out)
     }
 
@@ -162,6 +176,16 @@ public enum ConfigDocument {
         w.key("budget", into: &out); w.value(s.retries.budget, fractionDigits: 4, into: &out)
         w.key("min_per_second", into: &out); w.value(s.retries.minPerSecond, into: &out)
         w.endObject(into: &out)
+
+        w.key("cache", into: &out)
+        if let cache = s.cache {
+            w.beginObject(into: &out)
+            w.key("ttl", into: &out); w.value(durationText(cache.ttl), into: &out)
+            w.key("max_entries", into: &out); w.value(cache.maxEntries, into: &out)
+            w.endObject(into: &out)
+        } else {
+            w.null(into: &out)
+        }
         w.endObject(into: &out)
     }
 

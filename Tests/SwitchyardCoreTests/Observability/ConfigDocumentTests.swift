@@ -44,6 +44,29 @@ import Testing
         #expect((orders["retries"] as? [String: Any])?["budget"] as? Double == 0.2)
         #expect((orders["retries"] as? [String: Any])?["min_per_second"] as? Int == 3)
         #expect(services[1]["health_check"] is NSNull)
+        #expect(json["multiplex"] is NSNull)
+        #expect(orders["cache"] is NSNull)
+    }
+
+    @Test("the batch endpoint and a service's cache render with their keys when configured")
+    func multiplexAndCache() throws {
+        var c = F.config()
+        c.multiplex = BatchConfig(maxParts: 20, maxTimeout: .seconds(2), defaultTimeout: .milliseconds(500),
+                                  allowURLs: ["https://api.example.com/v1"])
+        c.services[0].cache = CacheConfig(ttl: .seconds(30), maxEntries: 100)
+        let (_, json) = try Self.render(c)
+        let m = try #require(json["multiplex"] as? [String: Any])
+        #expect(m["path"] as? String == "/_multiplex")
+        #expect(m["max_parts"] as? Int == 20)
+        #expect(m["max_body"] as? Int == 1 << 20)
+        #expect(m["max_timeout"] as? String == "2s")
+        #expect(m["default_timeout"] as? String == "500ms")
+        #expect(m["allow_urls"] as? [String] == ["https://api.example.com/v1"])
+        let services = try #require(json["services"] as? [[String: Any]])
+        let cache = try #require(services[0]["cache"] as? [String: Any])
+        #expect(cache["ttl"] as? String == "30s")
+        #expect(cache["max_entries"] as? Int == 100)
+        #expect(services[1]["cache"] is NSNull)
     }
 
     @Test("no token, no admin listener and automatic workers render as null, null and \"auto\"")
