@@ -29,6 +29,13 @@ public enum DiscoveredInstances {
         return out
     }
 
+    /// The set a followed name contributes now. A lookup that has not answered yet (a new follower,
+    /// or one a reload rebuilt because the entry's other settings changed) stands on `carried`, the
+    /// set of the follower it replaced, so a reload never drops instances it keeps following.
+    public static func currentSet(endpoints: [DNSEndpoint], hasAnswered: Bool, carried: [DNSEndpoint]?) -> [DNSEndpoint] {
+        !hasAnswered && endpoints.isEmpty ? carried ?? [] : endpoints
+    }
+
     /// The running configuration: `file` with each service's discovered instances after its static
     /// ones (`sets[service][entry.label]`, in the order of the service's `discover` entries). Sets are
     /// keyed by the entry's label (type, name, port), so an entry whose other settings a reload

@@ -22,8 +22,11 @@ public struct InstanceStatus: Sendable, Equatable {
     /// When the breaker last left `closed` (meaningful while it is open or half-open); the cooldown
     /// supplier keeps the earliest ejections when `max_ejected` forces it to readmit some.
     public var openedAt: Instant
+    /// Added while running to a service with health checks, and not checked yet: takes no traffic.
+    public var awaitsFirstCheck: Bool
     public init(breaker: BreakerPhase = .closed, probesAvailable: Int = 0, health: HealthVerdict = .unknown,
-                openedAt: Instant = .zero) {
+                openedAt: Instant = .zero, awaitsFirstCheck: Bool = false) {
+        self.awaitsFirstCheck = awaitsFirstCheck
         self.breaker = breaker
         self.probesAvailable = probesAvailable
         self.health = health

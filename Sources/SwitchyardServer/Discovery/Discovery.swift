@@ -29,8 +29,8 @@ final class Discovery {
         var out: [String: [String: [DNSEndpoint]]] = [:]
         for f in followers {
             let r = f.resolution
-            out[f.service, default: [:]][f.entry.label] = r.lastAnswerAt == nil && r.endpoints.isEmpty
-                ? carried[f.service]?[f.entry.label] ?? [] : r.endpoints
+            out[f.service, default: [:]][f.entry.label] = DiscoveredInstances.currentSet(
+                endpoints: r.endpoints, hasAnswered: r.lastAnswerAt != nil, carried: carried[f.service]?[f.entry.label])
         }
         return out
     }

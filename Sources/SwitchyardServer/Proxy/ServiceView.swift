@@ -54,6 +54,7 @@ final class ServiceView {
                 return shared.breaker.status(at: now)
             }
             status.health = instance.health
+            status.awaitsFirstCheck = instance.isPending
             statuses[i] = status
             phases[i] = status.breaker
             if status.breaker == .open, let until, until < next {
@@ -62,16 +63,6 @@ final class ServiceView {
         }
         refreshAt = next
         supplier.refresh(&eligible, from: statuses)
-        // An instance added while running waits for its first health check, even where the
-        // supplier (static, or the max_ejected cap) would take it.
-        if service.instances.contains(where: \.isPending) {
-            let all = Array(eligible)
-            eligible.removeAll()
-            for i in all where !service.instances[i].isPending { eligible.append(i) }
-        }
-        if service.config.supplier == .cooldown {
-            for i in readmitted.indices { readmitted[i] = false }
-            for i in eligible where !CooldownSupplier.isAvailable(statuses[i]) { readmitted[i] = true }
-        }
+        Eligibility.settle(&eligible, statuses: statuses, supplier: supplierKind, readmitted: &readmitted)
     }
 }

@@ -42,4 +42,14 @@ import Testing
         #expect(running.services[1] == file.services[1])
         #expect(DiscoveredInstances.expand(file, sets: [:]) == file)
     }
+
+    @Test("a lookup that has not answered yet stands on the set of the follower it replaced; an answer, even empty, wins")
+    func carriedSet() {
+        let old = [endpoint("10.0.0.1", 80)]
+        #expect(DiscoveredInstances.currentSet(endpoints: [], hasAnswered: false, carried: old) == old)
+        #expect(DiscoveredInstances.currentSet(endpoints: [], hasAnswered: false, carried: nil) == [])
+        #expect(DiscoveredInstances.currentSet(endpoints: [], hasAnswered: true, carried: old) == [])
+        #expect(DiscoveredInstances.currentSet(endpoints: [endpoint("10.0.0.2", 80)], hasAnswered: true, carried: old)
+                == [endpoint("10.0.0.2", 80)])
+    }
 }

@@ -14,6 +14,22 @@ import Testing
         return (F.text(out), json)
     }
 
+    @Test("a followed DNS name renders with its keys beside the instances it yielded")
+    func discoverEntries() throws {
+        var service = ServiceConfig(name: "orders", routes: ["/"], instances: [
+            InstanceConfig(url: UpstreamURL(host: "10.0.0.9", port: 9001)),
+        ])
+        service.discover = [DiscoveryConfig(name: "orders.service.consul", type: .srv,
+                                            resolvers: [ListenAddress(host: "127.0.0.1", port: 8600)])]
+        let (_, json) = try Self.render(Config(services: [service]))
+        let s = try #require((json["services"] as? [[String: Any]])?.first)
+        #expect((s["instances"] as? [[String: Any]])?.count == 1)
+        let d = try #require((s["discover"] as? [[String: Any]])?.first)
+        #expect(d["name"] as? String == "orders.service.consul" && d["type"] as? String == "srv")
+        #expect(d["port"] is NSNull && d["resolvers"] as? [String] == ["127.0.0.1:8600"])
+        #expect(d["interval"] as? String == "5s" && d["min_interval"] as? String == "1s" && d["hold"] as? String == "30s")
+    }
+
     @Test("the config renders with config.yaml's key names, and a set token only as <redacted>")
     func fullConfig() throws {
         let (text, json) = try Self.render(F.config())
