@@ -11,11 +11,6 @@ public struct ConfigDecoder {
 
     static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex"]
 
-    /// Whether sections whose feature is decoded but not served yet (`multiplex`, a service's `cache`)
-    /// are refused, so that no key is accepted that does nothing. Only their own decoding tests turn
-    /// it off.
-    var refusesUnservedSections = true
-
     public init(file: String) { self.file = file }
 
     /// Decodes `root` (the document's top node) into a `Config`, or every problem found in it.
@@ -57,10 +52,11 @@ public struct ConfigDecoder {
         require(f, "services", what: "a list of services")
         if let node = f["services"] { config.services = services(node, at: .root.key("services")) }
         if let node = f["multiplex"] {
-            config.multiplex = multiplex(node, at: .root.key("multiplex"))
-            if refusesUnservedSections {
-                report(node.mark, .root.key("multiplex"),
-                       "the batch endpoint is not served yet (its keys are checked, but nothing would answer); remove the section")
+            let m = multiplex(node, at: .root.key("multiplex"))
+            config.multiplex = m
+            if m.maxBody > config.accept.maxBody {
+                report(node.mark, .root.key("multiplex").key("max_body"),
+                       "max_body (\(m.maxBody) bytes) is over accept.max_body (\(config.accept.maxBody) bytes): every request body, a batch's too, is read under accept.max_body")
             }
         }
         return config
