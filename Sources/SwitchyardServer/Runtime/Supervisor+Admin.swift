@@ -56,14 +56,24 @@ extension Supervisor: AdminBackend {
                                            retries: service.retryTotals.sent.load(ordering: .relaxed),
                                            retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed))
             snapshot.discovery = discoverySnapshots(service: service.config.name)
+            snapshot.cache = service.cache.map { c in
+                CacheSnapshot(hits: c.hits.load(ordering: .relaxed), misses: c.misses.load(ordering: .relaxed),
+                              stores: c.stores.load(ordering: .relaxed), entries: c.count, maxEntries: c.config.maxEntries)
+            }
             services.append(snapshot)
         }
-        return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
+        var snapshot = ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
                              draining: draining, reloads: reloads, reloadFailures: reloadFailures,
                              clientConnections: limit.count, services: services,
                              unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent(),
                              discoveryUpdates: discoveryUpdates)
+        if state.batchPolicy != nil {
+            let b = state.batchCounters
+            snapshot.batch = BatchSnapshot(batches: b.batches.load(ordering: .relaxed), refused: b.refused.load(ordering: .relaxed),
+                                           parts: b.partCounts.map { BatchSnapshot.PartCount(outcome: $0.0, count: $0.1) })
+        }
+        return snapshot
     }
 
     /// The names `service` follows, as the admin API shows them.
