@@ -1,8 +1,6 @@
 #ifndef SWITCHYARD_CCURL_SHIM_H
 #define SWITCHYARD_CCURL_SHIM_H
 #include <curl/curl.h>
-#include <netinet/in.h>
-#include <string.h>
 
 // curl's setters are variadic, which Swift cannot call: typed wrappers.
 static inline CURLcode sy_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
@@ -34,18 +32,12 @@ static inline CURLcode sy_easy_setopt_opensocketfn(CURL *h, curl_socket_t (*f)(v
     return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, f);
 }
 /// The IP address curl is about to connect to: copies its 4 or 16 bytes into `out` and returns how
-/// many (0 for another family).
+/// many (0 for another family). Offsets are Linux's `sockaddr_in` (address at 4) and `sockaddr_in6`
+/// (at 8); no <netinet/in.h> here, whose types would then belong to this module instead of Glibc's.
 static inline int sy_curl_sockaddr_ip(const struct curl_sockaddr *a, unsigned char out[16]) {
-    if (a->family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)&a->addr;
-        memcpy(out, &in->sin_addr, 4);
-        return 4;
-    }
-    if (a->family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->addr;
-        memcpy(out, &in6->sin6_addr, 16);
-        return 16;
-    }
+    const unsigned char *raw = (const unsigned char *)&a->addr;
+    if (a->family == AF_INET) { __builtin_memcpy(out, raw + 4, 4); return 4; }
+    if (a->family == AF_INET6) { __builtin_memcpy(out, raw + 8, 16); return 16; }
     return 0;
 }
 

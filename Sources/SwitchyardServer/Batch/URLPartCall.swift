@@ -1,4 +1,5 @@
 import CCurl
+import CLinuxShims
 import Glibc
 import SwitchyardCore
 
@@ -140,7 +141,7 @@ final class URLPartCall: BatchCall {
             return SY_CURL_SOCKET_BAD
         }
         let a = address.pointee
-        return socket(a.family, a.socktype | Int32(SOCK_CLOEXEC.rawValue), a.protocol)
+        return socket(a.family, a.socktype | SY_SOCK_CLOEXEC, a.protocol)
     }
 
     private func received(_ data: UnsafeRawBufferPointer) -> Int {
