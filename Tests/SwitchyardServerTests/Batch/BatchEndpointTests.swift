@@ -204,4 +204,24 @@ import Testing
             return Set(lines.compactMap { $0["path"] as? String }) == ["/one", "/two", "/_multiplex"]
         })
     }
+
+    @Test("a client that goes away mid-batch cancels its running parts: nothing stays in flight")
+    func clientGoneCancels() throws {
+        let a = try EchoUpstream(name: "a")
+        let proxy = try ProxyUnderTest(services: serviceYAML(name: "a", routes: ["/"], instances: [a.url]), extra: "multiplex: {}")
+        func inFlight() throws -> Int {
+            let stats = try ObservabilityTests.admin(proxy, "/stats").json
+            let instance = ((stats?["services"] as? [[String: Any]])?.first?["instances"] as? [[String: Any]])?.first
+            return instance?["in_flight"] as? Int ?? -1
+        }
+        let c = try proxy.connect()
+        let body = #"{"timeout_ms":5000,"requests":[{"service":"a","headers":{"X-Echo-Delay-Ms":"3000"}},{"service":"a","headers":{"X-Echo-Delay-Ms":"3000"}}]}"#
+        try c.send("POST /_multiplex HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        #expect(try ObservabilityTests.eventually { try inFlight() == 2 })
+        c.close()
+        #expect(try ObservabilityTests.eventually(timeout: 1.5) { try inFlight() == 0 })
+        // The proxy still serves batches.
+        let (r, _) = try Self.batch(proxy, #"{"requests":[{"service":"a"}]}"#)
+        #expect(Self.parts(r).first?["status"] as? Int == 200)
+    }
 }
