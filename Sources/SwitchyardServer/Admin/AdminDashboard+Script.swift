@@ -45,9 +45,11 @@ extension AdminDashboard {
           return s;
         }
 
-        // Polylines right-aligned on a fixed time axis of POINTS seconds, scaled to the largest value shown.
+        // Polylines right-aligned on a time axis of one minute, growing to POINTS seconds as events
+        // arrive, scaled to the largest value shown.
         function spark(lines, label) {
-          const W = 300, H = 40, step = W / (POINTS - 1);
+          const span = Math.max(60, ...lines.map(l => l.values.length));
+          const W = 300, H = 40, step = W / (span - 1);
           const max = Math.max(0, ...lines.flatMap(l => l.values));
           const e = svg('svg', {viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', class: 'spark', role: 'img',
                                 'aria-label': label});
@@ -154,7 +156,13 @@ extension AdminDashboard {
             received += 1; lastAt = Date.now();
             document.body.dataset.events = String(received);
             setConn('live', 'live');
-            render(JSON.parse(ev.data));
+            try {
+              render(JSON.parse(ev.data));
+              delete document.body.dataset.error;
+            } catch (e) {
+              document.body.dataset.error = String(e);
+              $('summary').textContent = 'cannot show this update: ' + e;
+            }
             if (stopAfter && received >= stopAfter) {
               source.close();
               setConn('paused', `paused after ${received} updates (?updates=${stopAfter})`);
