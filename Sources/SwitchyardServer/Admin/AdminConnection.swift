@@ -111,6 +111,7 @@ final class AdminConnection: EventHandler {
                 case .stream:
                     isStreaming = true
                     server.loop.cancelWakeUp(self)   // a stream is not idle
+                    Socket.setSendBuffer(fd, bytes: AdminServer.streamSendBuffer)
                     input.clear()
                     return
                 }
@@ -147,10 +148,11 @@ final class AdminConnection: EventHandler {
     }
 
     /// Appends one event of a `GET /events` stream and writes what the socket takes. Closes the
-    /// connection instead when more than `AdminServer.maxStreamBacklog` bytes would be waiting.
+    /// connection instead when more than `AdminServer.maxStreamBacklog` bytes of earlier events are
+    /// still unsent (so a stream holds at most that plus one event, however large one event is).
     func pushEvent(_ event: UnsafeRawBufferPointer) {
         guard isStreaming, !isClosed else { return }
-        guard output.readableCount + event.count <= AdminServer.maxStreamBacklog else {
+        guard output.readableCount <= AdminServer.maxStreamBacklog else {
             close()
             return
         }

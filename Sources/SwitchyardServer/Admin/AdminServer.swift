@@ -35,8 +35,12 @@ public final class AdminServer {
     public static let eventInterval: Duration = .seconds(1)
     /// The `retry:` a stream announces: how long a browser waits before reconnecting.
     public static let eventRetryMilliseconds = 2000
-    /// A stream with more unsent bytes than this (a client that stopped reading) is closed.
+    /// A stream with more unsent bytes than this when the next event is due (a client that stopped
+    /// reading) is closed.
     public static let maxStreamBacklog = 256 << 10
+    /// The kernel send buffer of a stream's socket (`SO_SNDBUF`), fixed so that the bytes held for a
+    /// client that stopped reading stay bounded: about twice this in the kernel plus the backlog.
+    public static let streamSendBuffer: Int32 = 64 << 10
 
     unowned let loop: EventLoop
     private let listener: Int32

@@ -108,3 +108,44 @@ struct AdminEventsTests {
         #expect(first.contains(",\"reactions\":" + value + "}\n\n"))
     }
 }
+
+extension AdminEventsTests {
+    /// One service with `count` instances, each with a long health history: about 1 KB per instance
+    /// in an event.
+    static func bigSnapshot(instances count: Int) -> ProxySnapshot {
+        var s = AdminSamples.snapshot()
+        let history = (0..<60).map {
+            HealthCheckResult(at: Instant(nanoseconds: UInt64(40 + $0) * 1_000_000_000), ok: $0 % 7 != 0,
+                              latency: .milliseconds(1), detail: "HTTP 200")
+        }
+        s.services[0].instances = (0..<count).map {
+            InstanceSnapshot(url: "http://10.1.\($0 / 256).\($0 % 256):8080/" + String(repeating: "p", count: 400),
+                             state: "healthy", health: HealthSnapshot(verdict: .healthy, history: history))
+        }
+        return s
+    }
+
+    @Test("a client that stops reading is dropped once its backlog passes the limit; readers go on")
+    func slowClientDropped() throws {
+        let h = try AdminHarness(snapshot: Self.bigSnapshot(instances: 200))
+        let (stalled, _) = try Self.open(h)
+        let (reader, _) = try Self.open(h)
+        // About 200 KB an event: the stalled stream fills the kernel's buffers (its send buffer is
+        // fixed at 64 KiB) and then 256 KiB of backlog within a few events.
+        for _ in 0..<8 { #expect(try reader.readEvent() != nil) }
+        // Now read the stalled stream: it must end (the server closed it), having carried far less than
+        // the events sent meanwhile, instead of going on for ever.
+        var total = 0
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var sawEnd = false
+        while total < 16 << 20 {
+            let n = buffer.withUnsafeMutableBytes { recv(stalled.fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { sawEnd = n == 0; break }
+            total += n
+        }
+        print("stalled stream: \(total) bytes before the server closed it")
+        #expect(sawEnd)
+        #expect(total < 2 << 20)
+        #expect(try reader.readEvent() != nil)
+    }
+}
