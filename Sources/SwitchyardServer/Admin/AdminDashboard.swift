@@ -27,6 +27,7 @@ enum AdminDashboard {
         h1{font-size:1.35rem;margin:0} h2{font-size:1.1rem;margin:1rem 0 .4rem}
         #conn{padding:.05rem .55rem;border-radius:1rem;border:1px solid currentColor;color:var(--bad);font-weight:600}
         #conn::before{content:"\25CB  "} #conn[data-conn=live]{color:var(--ok)} #conn[data-conn=live]::before{content:"\25CF  "}
+        #conn[data-conn=paused]{color:var(--muted)} #conn[data-conn=paused]::before{content:"\275A\275A  "}
         #summary{color:var(--muted)}
         .svc-meta{color:var(--muted);margin:-.2rem 0 .5rem}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,380px),1fr));gap:.75rem}
@@ -64,7 +65,7 @@ enum AdminDashboard {
         footer{margin-top:1.5rem;color:var(--muted);font-size:.85rem} code{background:#e9ebee;padding:0 .25rem}
         @media (max-width:520px){body{padding:.5rem}.nums{grid-template-columns:repeat(3,1fr)}.sparks{grid-template-columns:1fr}}
         </style></head><body data-events="0">
-        <header><h1>Switchyard</h1><span id="conn" data-conn="connecting">connecting</span>
+        <header><h1>Switchyard</h1><span id="conn" data-conn="connecting" role="status" aria-live="polite">connecting</span>
         <span id="summary"></span></header>
         <main id="services"></main>
         <h2>Last transitions</h2><ol class="log" id="transitions"><li class="muted">none yet</li></ol>

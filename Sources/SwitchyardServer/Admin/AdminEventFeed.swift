@@ -8,7 +8,7 @@ import SwitchyardCore
 /// not read is dropped once `AdminServer.maxStreamBacklog` bytes wait for it; at most
 /// `AdminServer.maxStreams` streams are open at once. The timer runs only while a stream is open.
 ///
-/// Loop-confined; owned by `AdminServer`, which cancels the timer in `stop()`.
+/// Loop-confined (as every `EventHandler`); owned by `AdminServer`, which cancels the timer in `stop()`.
 final class AdminEventFeed: EventHandler {
     private unowned let server: AdminServer
     private var streams: [ObjectIdentifier: AdminConnection] = [:]
@@ -68,6 +68,3 @@ final class AdminEventFeed: EventHandler {
         json.withReadableBytes { ServerSentEvents.writeEvent(data: $0, into: &out) }
     }
 }
-
-@available(*, unavailable)
-extension AdminEventFeed: Sendable {}
