@@ -105,17 +105,20 @@ extension AdminDashboard {
         }
 
         function render(d) {
-          const counts = {};
+          const counts = {}, seen = new Set();
           const services = d.services.map(svc => {
             for (const i of svc.instances) {
               const k = i.flapping ? 'flapping' : i.state.replace('_', '-');
               counts[k] = (counts[k] || 0) + 1;
+              seen.add(svc.name + ' ' + i.url);
             }
             return h('section', {'data-service': svc.name}, h('h2', {}, svc.name),
               h('p', {class: 'svc-meta'}, `${svc.eligible} of ${svc.instances.length} instances take traffic`),
               h('div', {class: 'grid'}, svc.instances.map(i => card(svc, i))));
           });
           $('services').replaceChildren(...services);
+          // Instances a reload or discovery removed take their series with them.
+          for (const key of series.keys()) if (!seen.has(key)) series.delete(key);
           $('summary').textContent = `v${d.version} · up ${age(d.uptime_seconds)} · ` +
             Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') + ` · updated ${clock(d.now_unix_ms)}` +
             (d.draining ? ' · DRAINING' : '');
