@@ -187,7 +187,7 @@ public final class AdminServer {
             AdminResponse.error(status: 503, code: "too_many_streams",
                                 message: "at most \(Self.maxStreams) event streams are open at once",
                                 extraHeaders: "Retry-After: 5\r\n", requestID: r.requestID, keepAlive: false,
-                                into: &out)
+                                headOnly: headOnly, into: &out)
             return .close
         }
         AdminResponse.writeEventStreamHead(requestID: r.requestID, keepAlive: r.keepAlive, headOnly: headOnly,
@@ -200,7 +200,7 @@ public final class AdminServer {
     private func unauthorized(_ message: String, _ r: AdminRequest, _ out: inout ByteBuffer) {
         AdminResponse.error(status: 401, code: "unauthorized", message: message,
                             extraHeaders: "WWW-Authenticate: Bearer realm=\"switchyard\"\r\n",
-                            requestID: r.requestID, keepAlive: r.keepAlive, into: &out)
+                            requestID: r.requestID, keepAlive: r.keepAlive, headOnly: r.method == .head, into: &out)
     }
 
     private func reload(_ r: AdminRequest, _ out: inout ByteBuffer) {
