@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dns-server all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
+.PHONY: dns-server browser dashboard-screenshot all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
 
 all: build
 
@@ -32,6 +32,7 @@ help:
 	@echo "make bench    micro benchmarks (ns/op) and, with ../shared/bench/compare.py, the proxy comparison"
 	@echo "make bench-health  CPU of health checking 1,000 instances every second, HEALTH_RUNS (default 5) runs"
 	@echo "make bench-cpu     CPU per request of proxy, upstream and wrk for switchyard, nginx, HAProxy (needs wrk nginx haproxy)"
+	@echo "make dashboard-screenshot  regenerate docs/dashboard.png with the dashboard's browser test"
 
 # Install the system packages the build links against, only those that are missing.
 deps:
@@ -54,10 +55,24 @@ check: build
 run: release
 	@./scripts/run-demo.sh $(CONFIG)
 
-test: deps verify-units dns-server
+test: deps verify-units dns-server browser
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 	@$(MAKE) --no-print-directory varnishtest fuzz-smoke
+
+# The dashboard's browser tests (DashboardBrowserTests) drive Debian's headless Chromium; DejaVu has
+# the state icons (✔ ✖ ⚠ ◐ ⊘).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		echo "installing: chromium"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	}
+
+# docs/dashboard.png: the three-state browser test, 30 updates so that the sparklines have a history.
+dashboard-screenshot: deps browser
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	SWITCHYARD_DASHBOARD_SCREENSHOTS=docs SWITCHYARD_DASHBOARD_UPDATES=30 \
+		$(SWIFT) test --skip-build $(BUILD_FLAGS) --filter DashboardBrowserTests/threeStates
 
 # libFuzzer targets in Fuzz/ (see scripts/fuzz.sh and docs/ROBUSTNESS.md); binaries cached in .build/fuzz.
 fuzz: deps

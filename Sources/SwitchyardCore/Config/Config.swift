@@ -42,7 +42,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 public struct AdminConfig: Sendable, Equatable {
     /// `nil` turns the admin listener off.
     public var listen: ListenAddress?
-    /// Bearer token required on POST endpoints when set.
+    /// Bearer token required on POST endpoints and `GET /events` when set.
     public var token: String?
     public init(listen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9901), token: String? = nil) {
         self.listen = listen

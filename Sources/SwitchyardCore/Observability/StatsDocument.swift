@@ -22,8 +22,16 @@ public enum StatsDocument {
         w.key("config", into: &out)
         ConfigDocument.write(config, with: &w, into: &out)
         w.key("transitions", into: &out)
+        writeTransitions(s.transitions[...], s, &w, &out)
+        w.endObject(into: &out)
+    }
+
+    /// `[{"at_unix_ms":...,"subject":...,"from":...,"to":...,"reason":...}, ...]` in the given order
+    /// (`/dump` and the dashboard's `/events` share it).
+    static func writeTransitions(_ transitions: ArraySlice<TransitionRecord>, _ s: ProxySnapshot,
+                                 _ w: inout JSONWriter, _ out: inout ByteBuffer) {
         w.beginArray(into: &out)
-        for t in s.transitions {
+        for t in transitions {
             w.beginObject(into: &out)
             w.key("at_unix_ms", into: &out); w.value(s.unixMs(t.at), into: &out)
             w.key("subject", into: &out); w.value(t.subject, into: &out)
@@ -33,7 +41,6 @@ public enum StatsDocument {
             w.endObject(into: &out)
         }
         w.endArray(into: &out)
-        w.endObject(into: &out)
     }
 
     private static func writeStatsMembers(_ s: ProxySnapshot, _ w: inout JSONWriter, _ out: inout ByteBuffer) {

@@ -15,6 +15,15 @@ public protocol AdminBackend: AnyObject {
     func reload() -> ReloadOutcome
     /// True once draining started (SIGTERM): `/health` answers 503.
     var isDraining: Bool { get }
+    /// The `reactions` member of the dashboard's `/events` stream, exactly one JSON value of the shape
+    /// `/stats` gives it (`{"configured":[...],"recent":[...]}`), or nil when this proxy has none
+    /// (the page then says "no reactions configured"). Called once per event, on the admin loop.
+    /// The default answers nil; the reactions runner is the one place that fills it.
+    func reactionsJSON() -> [UInt8]?
+}
+
+extension AdminBackend {
+    public func reactionsJSON() -> [UInt8]? { nil }
 }
 
 /// The result of `AdminBackend.reload()`.

@@ -18,6 +18,9 @@ final class AdminConnection: EventHandler {
     /// No more requests: close once `output` is written.
     private var closeAfterWrite = false
     private var isClosed = false
+    /// Answering `GET /events`: no more requests are read (input is discarded); `AdminEventFeed`
+    /// pushes events until the client leaves or stops reading.
+    private var isStreaming = false
 
     init(fd: Int32, server: AdminServer) {
         self.server = server
@@ -43,6 +46,7 @@ final class AdminConnection: EventHandler {
     }
 
     private func readAvailable() {
+        if isStreaming { return discardInput() }
         guard !closeAfterWrite else { return }
         var sawEnd = false
         reading: while input.readableCount < 64 << 10 {
@@ -101,7 +105,16 @@ final class AdminConnection: EventHandler {
                 case .none, .untilClose:
                     break
                 }
-                if !server.respond(to: request, into: &output) { closeAfterWrite = true }
+                switch server.respond(to: request, from: self, into: &output) {
+                case .keepAlive: break
+                case .close: closeAfterWrite = true
+                case .stream:
+                    isStreaming = true
+                    server.loop.cancelWakeUp(self)   // a stream is not idle
+                    Socket.setSendBuffer(fd, bytes: AdminServer.streamSendBuffer)
+                    input.clear()
+                    return
+                }
             }
         }
     }
@@ -128,9 +141,39 @@ final class AdminConnection: EventHandler {
         output.shrinkIfIdle(to: 16 << 10)
         server.loop.modify(self, interest: .readable)
         // Requests that arrived while answers were pending are already buffered.
-        if !input.isEmpty && bodyToSkip == 0 {
+        if !isStreaming && !input.isEmpty && bodyToSkip == 0 {
             process()
             if !output.isEmpty || closeAfterWrite { flush() }
+        }
+    }
+
+    /// Appends one event of a `GET /events` stream and writes what the socket takes. Closes the
+    /// connection instead when more than `AdminServer.maxStreamBacklog` bytes of earlier events are
+    /// still unsent (so a stream holds at most that plus one event, however large one event is).
+    func pushEvent(_ event: UnsafeRawBufferPointer) {
+        guard isStreaming, !isClosed else { return }
+        guard output.readableCount <= AdminServer.maxStreamBacklog else {
+            close()
+            return
+        }
+        output.write(event)
+        flush()
+    }
+
+    /// A streaming client sends nothing more that matters: read and drop it, and close on end of
+    /// stream or error (that is how a departed dashboard is noticed between two events).
+    private func discardInput() {
+        while true {
+            input.clear()
+            let r = input.writeWithUnsafeMutableBytes(minimum: 4096) { buffer -> Int in
+                switch Posix.read(fd, into: buffer) {
+                case .done(let n): return n
+                case .wouldBlock: return 0
+                case .closed, .failed: return -1
+                }
+            }
+            if r == 0 { input.clear(); return }
+            if r < 0 { close(); return }
         }
     }
 

@@ -6,6 +6,8 @@ struct AdminRequest {
     var method: HTTPMethod
     /// The path without the query.
     var path: String
+    /// The query without `?` (empty when there is none); only `GET /events` reads it (`?token=`).
+    var query: String
     /// The `Authorization` field value, nil when absent.
     var authorization: String?
     var keepAlive: Bool
@@ -19,6 +21,7 @@ struct AdminRequest {
     init(head: RequestHead, bytes: UnsafeRawBufferPointer, makeID: () -> String) {
         method = head.method
         path = String(decoding: head.path.bytes(in: bytes), as: UTF8.self)
+        query = String(QueryString.query(ofTarget: String(decoding: head.target.bytes(in: bytes), as: UTF8.self)))
         keepAlive = head.keepAlive
         requestID = head.requestID.map { String(decoding: $0.bytes(in: bytes), as: UTF8.self) } ?? makeID()
         authorization = nil
@@ -28,10 +31,11 @@ struct AdminRequest {
         }
     }
 
-    init(method: HTTPMethod, path: String, authorization: String? = nil, keepAlive: Bool = true,
+    init(method: HTTPMethod, path: String, query: String = "", authorization: String? = nil, keepAlive: Bool = true,
          requestID: String = "0000000000000000") {
         self.method = method
         self.path = path
+        self.query = query
         self.authorization = authorization
         self.keepAlive = keepAlive
         self.requestID = requestID

@@ -29,6 +29,19 @@ enum AdminResponse {
         if !headOnly { body.withReadableBytes { out.write($0) } }
     }
 
+    /// The head of `GET /events`: `text/event-stream`, no `Content-Length` (the body is the stream
+    /// and ends when the connection closes, RFC 9112 section 6.3), so `Connection: close` unless
+    /// `headOnly` (a HEAD request, which has no body and may keep the connection).
+    static func writeEventStreamHead(requestID: String, keepAlive: Bool, headOnly: Bool, into out: inout ByteBuffer) {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: ")
+        out.write(ServerSentEvents.contentType)
+        out.write("\r\nCache-Control: no-store\r\nX-Request-Id: ")
+        out.write(string: requestID)
+        out.write("\r\n")
+        if !headOnly || !keepAlive { out.write("Connection: close\r\n") }
+        out.write("\r\n")
+    }
+
     /// An error answer with a JSON body.
     static func error(status: Int, code: StaticString, message: String, extraHeaders: String = "",
                       requestID: String, keepAlive: Bool, headOnly: Bool = false, into out: inout ByteBuffer) {

@@ -2,11 +2,14 @@ import Glibc
 import SwitchyardCore
 
 /// The admin API listener (SPEC section 6) on the control loop: `GET /health`, `/stats`, `/dump`,
-/// `/metrics`, `/` (the dashboard) and `POST /reload`. HEAD is answered wherever GET is.
+/// `/metrics`, `/` (the dashboard), `/events` (the dashboard's Server-Sent Events stream, see
+/// `AdminEventFeed`) and `POST /reload`. HEAD is answered wherever GET is.
 ///
-/// - `POST` endpoints need `Authorization: Bearer <admin.token>` when a token is configured, else
-///   401 with `WWW-Authenticate: Bearer`. The token is compared in constant time; GET endpoints are
-///   open (the listener is loopback by default) and `/dump` never shows the token.
+/// - `POST` endpoints and `GET /events` need the token when `admin.token` is configured, else 401
+///   with `WWW-Authenticate: Bearer`: `Authorization: Bearer <admin.token>`, or for `/events` also
+///   `?token=<admin.token>` (a browser's `EventSource` cannot send headers). The token is compared
+///   in constant time; the other GET endpoints are open (the listener is loopback by default) and
+///   `/dump` never shows the token.
 /// - Unknown paths are 404 `not_found`, a wrong method 405 `method_not_allowed` with `Allow`.
 /// - Every request has an id: the client's `X-Request-Id` when it is sane, else 16 hex digits made
 ///   here (`RequestIDGenerator`, as the proxy makes them). Every answer echoes it in `X-Request-Id`,
@@ -24,8 +27,20 @@ public final class AdminServer {
     public static let maxConnections = 64
     /// Largest request body accepted (and discarded).
     public static let maxBody = 64 << 10
-    /// An admin connection with nothing to do is closed after this long.
+    /// An admin connection with nothing to do is closed after this long (event streams excepted).
     public static let idleTimeout: Duration = .seconds(30)
+    /// `GET /events` streams open at once; one more is answered 503 `too_many_streams`.
+    public static let maxStreams = 16
+    /// Time between two events of a stream.
+    public static let eventInterval: Duration = .seconds(1)
+    /// The `retry:` a stream announces: how long a browser waits before reconnecting.
+    public static let eventRetryMilliseconds = 2000
+    /// A stream with more unsent bytes than this when the next event is due (a client that stopped
+    /// reading) is closed.
+    public static let maxStreamBacklog = 256 << 10
+    /// The kernel send buffer of a stream's socket (`SO_SNDBUF`), fixed so that the bytes held for a
+    /// client that stopped reading stay bounded: about twice this in the kernel plus the backlog.
+    public static let streamSendBuffer: Int32 = 64 << 10
 
     unowned let loop: EventLoop
     private let listener: Int32
@@ -33,6 +48,8 @@ public final class AdminServer {
     let limit = ConnectionLimit(maximum: AdminServer.maxConnections)
     private var connections: [ObjectIdentifier: AdminConnection] = [:]
     private var requestIDs: RequestIDGenerator
+    /// The open `/events` streams and their timer.
+    private(set) lazy var events = AdminEventFeed(server: self)
 
     /// Binds `address` (`admin.listen`) and starts accepting on `loop`. Throws when the address
     /// cannot be resolved or bound.
@@ -59,6 +76,9 @@ public final class AdminServer {
     /// Admin connections open now.
     public var connectionCount: Int { connections.count }
 
+    /// `GET /events` streams open now.
+    public var streamCount: Int { events.count }
+
     /// A new request id, for a request without a sane `X-Request-Id` of its own.
     func nextRequestID() -> String { requestIDs.next() }
 
@@ -68,6 +88,7 @@ public final class AdminServer {
         acceptor.stop()
         self.acceptor = nil   // breaks the acceptor -> closure -> server cycle
         Posix.close(listener)
+        events.stop()
         for c in Array(connections.values) { c.close() }
     }
 
@@ -85,13 +106,30 @@ public final class AdminServer {
     /// Called by a connection after it closed its descriptor.
     func connectionClosed(_ c: AdminConnection) {
         connections[ObjectIdentifier(c)] = nil
+        events.remove(c)
         limit.release()
         acceptor?.limitReleased()
     }
 
     // MARK: Routing
 
-    /// Answers one request into `out`. Returns whether the connection may stay open.
+    /// What a connection does after an answer.
+    enum AfterAnswer: Equatable {
+        /// Read the next request.
+        case keepAlive
+        /// Close once the answer is written.
+        case close
+        /// The answer was the head and first event of a `GET /events` stream: send events from now on.
+        case stream
+    }
+
+    /// Answers one request from `c` into `out`.
+    func respond(to r: AdminRequest, from c: AdminConnection, into out: inout ByteBuffer) -> AfterAnswer {
+        if r.path == "/events" { return events(r, c, &out) }
+        return respond(to: r, into: &out) ? .keepAlive : .close
+    }
+
+    /// Answers one request other than `/events` into `out`. Returns whether the connection may stay open.
     func respond(to r: AdminRequest, into out: inout ByteBuffer) -> Bool {
         let keepAlive = r.keepAlive
         let id = r.requestID
@@ -118,7 +156,7 @@ public final class AdminServer {
                 PrometheusExposition.write(backend.snapshot(), into: &body)
                 contentType = PrometheusExposition.contentType
             default:
-                body.write(AdminDashboard.html)
+                for part in AdminDashboard.parts { body.write(part) }
                 contentType = AdminResponse.html
             }
             AdminResponse.write(status: status, contentType: contentType, body: body, requestID: id,
@@ -126,10 +164,7 @@ public final class AdminServer {
         case "/reload":
             guard r.method == .post else { return methodNotAllowed("POST", r, &out) }
             guard isAuthorized(r.authorization) else {
-                AdminResponse.error(status: 401, code: "unauthorized",
-                                    message: "POST endpoints need Authorization: Bearer <admin.token>",
-                                    extraHeaders: "WWW-Authenticate: Bearer realm=\"switchyard\"\r\n",
-                                    requestID: id, keepAlive: keepAlive, into: &out)
+                unauthorized("POST endpoints need Authorization: Bearer <admin.token>", r, &out)
                 return keepAlive
             }
             reload(r, &out)
@@ -138,6 +173,34 @@ public final class AdminServer {
                                 requestID: id, keepAlive: keepAlive, headOnly: headOnly, into: &out)
         }
         return keepAlive
+    }
+
+    /// `GET /events`: the token (header or `?token=`), the stream cap, then the head and first event.
+    private func events(_ r: AdminRequest, _ c: AdminConnection, _ out: inout ByteBuffer) -> AfterAnswer {
+        let headOnly = r.method == .head
+        guard r.method == .get || headOnly else { return methodNotAllowed("GET, HEAD", r, &out) ? .keepAlive : .close }
+        guard isAuthorized(r.authorization) || isAuthorized(queryToken: r.query) else {
+            unauthorized("GET /events needs Authorization: Bearer <admin.token> or ?token=<admin.token>", r, &out)
+            return r.keepAlive ? .keepAlive : .close
+        }
+        guard !events.isFull else {
+            AdminResponse.error(status: 503, code: "too_many_streams",
+                                message: "at most \(Self.maxStreams) event streams are open at once",
+                                extraHeaders: "Retry-After: 5\r\n", requestID: r.requestID, keepAlive: false,
+                                headOnly: headOnly, into: &out)
+            return .close
+        }
+        AdminResponse.writeEventStreamHead(requestID: r.requestID, keepAlive: r.keepAlive, headOnly: headOnly,
+                                           into: &out)
+        if headOnly { return r.keepAlive ? .keepAlive : .close }
+        events.open(c, into: &out)
+        return .stream
+    }
+
+    private func unauthorized(_ message: String, _ r: AdminRequest, _ out: inout ByteBuffer) {
+        AdminResponse.error(status: 401, code: "unauthorized", message: message,
+                            extraHeaders: "WWW-Authenticate: Bearer realm=\"switchyard\"\r\n",
+                            requestID: r.requestID, keepAlive: r.keepAlive, headOnly: r.method == .head, into: &out)
     }
 
     private func reload(_ r: AdminRequest, _ out: inout ByteBuffer) {
@@ -188,6 +251,13 @@ public final class AdminServer {
         var given = value[scheme.count...].drop { $0 == 0x20 }
         while given.last == 0x20 { given.removeLast() }
         return Self.constantTimeEquals(Array(given), Array(token.utf8))
+    }
+
+    /// True when no token is configured, or `query` has `token=<token>` (percent-decoded).
+    func isAuthorized(queryToken query: String) -> Bool {
+        guard let token = backend.config.admin.token else { return true }
+        guard let given = QueryString.value(named: "token", in: query[...]) else { return false }
+        return Self.constantTimeEquals(Array(given.utf8), Array(token.utf8))
     }
 
     /// Compares without an early exit, so the time taken does not reveal how much of the token matched.

@@ -163,6 +163,14 @@ public enum Socket {
         _ = setsockopt(fd, SY_IPPROTO_TCP, SY_TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
+    /// Fixes the kernel's send buffer at `bytes` (Linux doubles it for bookkeeping) instead of letting
+    /// it grow up to `tcp_wmem`'s maximum; failures are ignored. The admin API's event streams use it,
+    /// so that a client that stops reading is noticed after a bounded number of bytes.
+    public static func setSendBuffer(_ fd: Int32, bytes: Int32) {
+        var v = bytes
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
         var v = value
         guard setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {

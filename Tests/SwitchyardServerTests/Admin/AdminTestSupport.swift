@@ -11,6 +11,8 @@ final class FakeAdminBackend: AdminBackend {
     var isDraining: Bool
     var outcome: ReloadOutcome
     var reloadCount = 0
+    /// What `reactionsJSON()` answers (the `/events` member); nil: no reactions.
+    var reactions: [UInt8]?
 
     init(snapshot: ProxySnapshot, config: Config, isDraining: Bool, outcome: ReloadOutcome) {
         self.snapshotValue = snapshot
@@ -20,6 +22,8 @@ final class FakeAdminBackend: AdminBackend {
     }
 
     func snapshot() -> ProxySnapshot { snapshotValue }
+
+    func reactionsJSON() -> [UInt8]? { reactions }
 
     func reload() -> ReloadOutcome {
         reloadCount += 1
@@ -47,12 +51,13 @@ final class AdminHarness {
     private var stopped = false
 
     init(snapshot: ProxySnapshot = AdminSamples.snapshot(), config: Config = Config(), draining: Bool = false,
-         outcome: ReloadOutcome = .reloaded(summary: "1 service, 2 instances")) throws {
+         outcome: ReloadOutcome = .reloaded(summary: "1 service, 2 instances"), reactions: String? = nil) throws {
         let server = AdminTestBox<AdminServer>()
         let backendBox = AdminTestBox<FakeAdminBackend>()
         let started = AdminStartSignal()
         group = try WorkerGroup(count: 1) { loop in
             let backend = FakeAdminBackend(snapshot: snapshot, config: config, isDraining: draining, outcome: outcome)
+            backend.reactions = reactions.map { Array($0.utf8) }
             backendBox.value = backend
             do {
                 let s = try AdminServer(loop: loop, address: ListenAddress(host: "127.0.0.1", port: 0), backend: backend)

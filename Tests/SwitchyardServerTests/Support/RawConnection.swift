@@ -99,6 +99,19 @@ final class RawConnection {
         return out
     }
 
+    /// Reads one Server-Sent Events block (up to a blank line, `\n\n`) after a head read with
+    /// `readResponse(headRequest: true)`; nil when the peer closed first.
+    func readEvent() throws -> String? {
+        while true {
+            if let end = RawUpstream.find([0x0A, 0x0A], in: pending) {
+                let block = Array(pending[..<(end + 2)])
+                pending.removeFirst(end + 2)
+                return String(decoding: block, as: UTF8.self)
+            }
+            if try !fill() { return nil }
+        }
+    }
+
     /// Reads one whole response (skipping 1xx interim ones unless `keepInterim`).
     func readResponse(keepInterim: Bool = false, headRequest: Bool = false) throws -> TestResponse {
         while true {
