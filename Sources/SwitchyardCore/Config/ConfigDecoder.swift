@@ -9,7 +9,7 @@ public struct ConfigDecoder {
     /// Everything reported so far, in the order found.
     public internal(set) var diagnostics: [ConfigDiagnostic] = []
 
-    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex"]
+    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex", "reactions"]
 
     /// Whether sections whose feature is decoded but not served yet (`multiplex`, a service's `cache`)
     /// are refused, so that no key is accepted that does nothing. Only their own decoding tests turn
@@ -63,6 +63,7 @@ public struct ConfigDecoder {
                        "the batch endpoint is not served yet (its keys are checked, but nothing would answer); remove the section")
             }
         }
+        if let node = f["reactions"] { config.reactions = reactions(node, at: .root.key("reactions")) }
         return config
     }
 

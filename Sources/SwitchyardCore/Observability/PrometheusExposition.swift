@@ -56,6 +56,7 @@ public enum PrometheusExposition {
         for service in s.services { writeProxyErrors(&out, service.name, service.proxyErrors, skipping: .unrouted) }
 
         writeDiscovery(&out, s)
+        writeReactions(&out, s.reactions)
 
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
         forEachInstance(s) { service, i in
@@ -131,7 +132,7 @@ public enum PrometheusExposition {
         }
     }
 
-    private static func family(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
+    static func family(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
                                _ help: StaticString) {
         out.write("# HELP ")
         out.write(name)

@@ -28,6 +28,8 @@ public struct ProxySnapshot: Sendable, Equatable {
     public var transitions: [TransitionRecord]
     /// Changes of the running configuration made by discovery (a followed name's set changed).
     public var discoveryUpdates = 0
+    /// The configured reactions, their counts and their recent outcomes.
+    public var reactions = ReactionsSnapshot()
 
     public init(version: String, startedAtUnixMs: Int, nowUnixMs: Int, now: Instant, draining: Bool = false,
                 reloads: Int = 0, reloadFailures: Int = 0, clientConnections: Int = 0,
