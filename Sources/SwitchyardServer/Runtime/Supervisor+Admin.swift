@@ -58,12 +58,14 @@ extension Supervisor: AdminBackend {
             snapshot.discovery = discoverySnapshots(service: service.config.name)
             services.append(snapshot)
         }
-        return ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
+        var snapshot = ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
                              nowUnixMs: wall.seconds * 1000 + wall.nanoseconds / 1_000_000, now: now,
                              draining: draining, reloads: reloads, reloadFailures: reloadFailures,
                              clientConnections: limit.count, services: services,
                              unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent(),
                              discoveryUpdates: discoveryUpdates)
+        snapshot.reactions = reactions.snapshot()
+        return snapshot
     }
 
     /// The names `service` follows, as the admin API shows them.

@@ -1,0 +1,192 @@
+import Foundation
+import Glibc
+import Testing
+
+/// End-to-end: reactions (issue 15, SPEC section 9) against the real binary on loopback.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ReactionsTests {
+    static let check = """
+        health_check:
+          type: http
+          interval: 100ms
+          timeout: 100ms
+          retries: 0
+          healthy_after: 2
+          unhealthy_after: 3
+        circuit_breaker:
+          max_ejected: 100%
+        """
+
+    static let ok = RawUpstream.Answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    /// The `reactions` member of `/stats`.
+    static func stats(_ proxy: ProxyUnderTest) throws -> [String: Any] {
+        try ObservabilityTests.admin(proxy, "/stats").json?["reactions"] as? [String: Any] ?? [:]
+    }
+
+    static func configured(_ proxy: ProxyUnderTest, _ name: String) throws -> [String: Any]? {
+        (try stats(proxy)["configured"] as? [[String: Any]])?.first { $0["name"] as? String == name }
+    }
+
+    static func recent(_ proxy: ProxyUnderTest) throws -> [[String: Any]] {
+        try stats(proxy)["recent"] as? [[String: Any]] ?? []
+    }
+
+    static func events(_ receiver: RawUpstream) -> [[String: Any]] {
+        receiver.bodies.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// A proxy with one checked instance `a` and `reactions` (YAML lines) on its service.
+    static func proxy(_ a: EchoUpstream, reactions: String) throws -> ProxyUnderTest {
+        let proxy = try ProxyUnderTest(services: serviceYAML(name: "orders", instances: [a.url],
+                                                             extra: check + "\nreactions:\n" + reactions))
+        #expect(ObservabilityTests.eventually { proxy.process.output.contains(" ready: ") })
+        return proxy
+    }
+
+    /// An instance `a`, a receiver answering 200, and a proxy whose reaction `hook` posts
+    /// instance_down and instance_up to the receiver's `/hook` (`settings`: more YAML lines of it).
+    static func hooked(_ settings: String) throws -> (EchoUpstream, RawUpstream, ProxyUnderTest) {
+        let a = try EchoUpstream(name: "a")
+        let receiver = try RawUpstream { _ in Self.ok }
+        let proxy = try Self.proxy(a, reactions: """
+              - name: hook
+                on: [instance_down, instance_up]
+            \(settings.replacingOccurrences(of: "RECEIVER", with: receiver.url))
+            """)
+        return (a, receiver, proxy)
+    }
+
+    @Test("a webhook gets exactly one instance_down after unhealthy_after failed checks and one instance_up on recovery")
+    func webhookDownAndUp() throws {
+        let (a, receiver, proxy) = try Self.hooked("""
+                webhook:
+                  url: "RECEIVER/hook"
+                  headers: {Authorization: "Bearer t0ken"}
+            """)
+        defer { receiver.stop() }
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count >= 1 })
+        usleep(600_000) // six more failing rounds: still one event
+        var events = Self.events(receiver)
+        #expect(events.count == 1)
+        let down = try #require(events.first)
+        #expect(down["kind"] as? String == "instance_down")
+        #expect(down["service"] as? String == "orders")
+        #expect(down["instance"] as? String == a.url)
+        #expect((down["reason"] as? String ?? "").contains("3 consecutive"), "\(down)")
+        #expect((down["counts"] as? [String: Any])?["unhealthy"] as? Int == 1)
+        #expect(down["time"] is String)
+        #expect(receiver.requests.first?.contains("Authorization: Bearer t0ken") == true)
+        #expect(receiver.requests.first?.hasPrefix("POST /hook HTTP/1.1") == true)
+
+        try ObservabilityTests.setHealth(a, 200)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count >= 2 })
+        usleep(400_000)
+        events = Self.events(receiver)
+        #expect(events.map { $0["kind"] as? String } == ["instance_down", "instance_up"])
+
+        let hook = try #require(try Self.configured(proxy, "hook"))
+        #expect(hook["kind"] as? String == "webhook" && hook["service"] as? String == "orders")
+        #expect(hook["executed"] as? Int == 2 && hook["failed"] as? Int == 0 && hook["running"] as? Int == 0)
+        let recent = try Self.recent(proxy)
+        #expect(recent.map { $0["event"] as? String } == ["instance_down", "instance_up"])
+        #expect(recent.allSatisfy { ($0["detail"] as? String ?? "").hasPrefix("HTTP 200 in ") && $0["outcome"] as? String == "executed" })
+        let metrics = try ObservabilityTests.admin(proxy, "/metrics").bodyString
+        #expect(metrics.contains(#"switchyard_reactions_total{service="orders",reaction="hook",kind="webhook",outcome="executed"} 2"#))
+    }
+
+    @Test("every suppresses a repeat for the same instance, which /stats shows as skipped")
+    func everySuppresses() throws {
+        let (a, receiver, proxy) = try Self.hooked("""
+                every: 1m
+                webhook: {url: "RECEIVER/hook"}
+            """)
+        defer { receiver.stop() }
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count == 1 })
+        try ObservabilityTests.setHealth(a, 200)
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "hook")?["skipped"] as? Int == 1 })
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "hook")?["skipped"] as? Int == 2 })
+        #expect(Self.events(receiver).count == 1)
+        let skipped = try Self.recent(proxy).filter { $0["outcome"] as? String == "skipped" }
+        #expect(skipped.map { $0["event"] as? String } == ["instance_up", "instance_down"])
+        #expect((skipped.first?["detail"] as? String ?? "").hasPrefix("within `every`: next run allowed in "))
+    }
+
+    @Test("exec runs a program with the event in its environment; its output goes to the log")
+    func execWritesEvent() throws {
+        let dir = TestPaths.tempDir()
+        let script = dir.appendingPathComponent("record.sh").path
+        let out = dir.appendingPathComponent("events.jsonl").path
+        try "#!/bin/sh\nprintf '%s\\n' \"$SWITCHYARD_EVENT_JSON\" >> \"$1\"\necho \"recorded $SWITCHYARD_EVENT of $SWITCHYARD_INSTANCE\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let a = try EchoUpstream(name: "a")
+        let proxy = try Self.proxy(a, reactions: """
+              - name: record
+                on: instance_down
+                exec: {command: ["\(script)", "\(out)"], timeout: 5s}
+            """)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "record")?["executed"] as? Int == 1 })
+        let written = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: Any])
+        #expect(event["kind"] as? String == "instance_down" && event["instance"] as? String == a.url)
+        #expect(ObservabilityTests.eventually { proxy.process.output.contains("reaction record output: recorded instance_down of \(a.url)") })
+        #expect((try Self.recent(proxy).last?["detail"] as? String ?? "").hasPrefix("exit 0 in "))
+    }
+
+    @Test("an exec program that hangs is killed at its time limit, with the processes it started")
+    func execKilledAtLimit() throws {
+        let dir = TestPaths.tempDir()
+        let script = dir.appendingPathComponent("hang.sh").path
+        let pidFile = dir.appendingPathComponent("pid").path
+        try "#!/bin/sh\nsleep 30 &\necho $! > \"$1\"\nwait\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let a = try EchoUpstream(name: "a")
+        let proxy = try Self.proxy(a, reactions: """
+              - name: hang
+                on: instance_down
+                exec: {command: ["\(script)", "\(pidFile)"], timeout: 300ms}
+            """)
+        let start = Date()
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "hang")?["running"] as? Int == 1 })
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "hang")?["failed"] as? Int == 1 })
+        #expect(Date().timeIntervalSince(start) < 4, "the run was not ended at its limit")
+        #expect(try Self.recent(proxy).last?["detail"] as? String == "killed after the 300 ms time limit")
+        let sleeper = pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        #expect(sleeper > 0)
+        // The grandchild went with the group (it is not our child: kill(0) fails once it is gone).
+        #expect(ObservabilityTests.eventually { kill(sleeper, 0) != 0 })
+        // The proxy still serves.
+        #expect(try proxy.request("POST", "/").status != 0)
+    }
+
+    @Test("email reaches an SMTP relay with the event in subject and body")
+    func emailReachesSink() throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let a = try EchoUpstream(name: "a")
+        let proxy = try Self.proxy(a, reactions: """
+              - name: mail
+                on: instance_down
+                email:
+                  relay: "\(sink.url)"
+                  from: switchyard@example.com
+                  to: [oncall@example.com, ops@example.com]
+                  subject: "[switchyard] {{service}}: {{kind}}"
+            """)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { sink.messages.count == 1 })
+        let message = try #require(sink.messages.first)
+        #expect(message.from == "<switchyard@example.com>")
+        #expect(message.to == ["<oncall@example.com>", "<ops@example.com>"])
+        #expect(message.data.contains("Subject: [switchyard] orders: instance_down\r\n"))
+        #expect(message.data.contains("  instance: \(a.url)\r\n"))
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "mail")?["executed"] as? Int == 1 })
+        #expect((try Self.recent(proxy).last?["detail"] as? String ?? "").hasPrefix("SMTP 250 in "))
+    }
+}
