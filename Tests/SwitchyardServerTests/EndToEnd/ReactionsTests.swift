@@ -190,3 +190,141 @@ import Testing
         #expect((try Self.recent(proxy).last?["detail"] as? String ?? "").hasPrefix("SMTP 250 in "))
     }
 }
+
+/// End-to-end: breaker events from the workers, webhook retries and templates, and a hanging webhook
+/// against the proxy's latency.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ReactionsDeliveryTests {
+    @Test("a breaker opening on a worker reaches the reactions, and so does the service left with no instance")
+    func breakerAndServiceEvents() throws {
+        let failing = try RawUpstream { _ in RawUpstream.Answer("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n") }
+        let receiver = try RawUpstream { _ in ReactionsTests.ok }
+        defer { failing.stop(); receiver.stop() }
+        let proxy = try ProxyUnderTest(services: serviceYAML(name: "orders", instances: [failing.url], extra: """
+            circuit_breaker:
+              consecutive_failures: 3
+              cooldown: 1m
+              max_ejected: 100%
+            reactions:
+              - name: hook
+                on: [breaker_open, service_unavailable]
+                webhook: {url: "\(receiver.url)/"}
+            """), workers: 2)
+        for _ in 0..<3 { _ = try proxy.request() }
+        #expect(ObservabilityTests.eventually { ReactionsTests.events(receiver).count == 2 })
+        let events = ReactionsTests.events(receiver)
+        #expect(events.map { $0["kind"] as? String } == ["breaker_open", "service_unavailable"])
+        #expect(events.first?["instance"] as? String == failing.url)
+        #expect((events.first?["reason"] as? String ?? "").contains("3 consecutive failures"), "\(events)")
+        #expect((events.first?["counts"] as? [String: Any])?["open"] as? Int == 1)
+        #expect(events.last?["instance"] is NSNull)
+        #expect(try proxy.request().status == 503)
+    }
+
+    @Test("a webhook answered 503 is tried again with backoff until a 2xx; a body template is filled")
+    func retriesAndTemplate() throws {
+        let a = try EchoUpstream(name: "a")
+        let calls = Counter()
+        let receiver = try RawUpstream { _ in
+            calls.next() <= 2 ? RawUpstream.Answer("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n") : ReactionsTests.ok
+        }
+        defer { receiver.stop() }
+        let proxy = try ReactionsTests.proxy(a, reactions: #"""
+              - name: slack
+                on: instance_down
+                webhook:
+                  url: "\#(receiver.url)/slack"
+                  body: '{"text":"{{service}}: {{instance}} is {{kind}} ({{reason}})"}'
+                  retries: 3
+                  retry_delay: 100ms
+            """#)
+        let start = Date()
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(try ObservabilityTests.eventually { try ReactionsTests.configured(proxy, "slack")?["executed"] as? Int == 1 })
+        #expect(Date().timeIntervalSince(start) >= 0.3, "100 ms then 200 ms of backoff")
+        #expect(receiver.bodies.count == 3)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data((receiver.bodies.last ?? "").utf8)) as? [String: String])
+        #expect(body["text"]?.hasPrefix("orders: \(a.url) is instance_down (health ") == true, "\(body)")
+        #expect((try ReactionsTests.recent(proxy).last?["detail"] as? String ?? "").hasSuffix("(attempt 3)"))
+    }
+
+    /// The 99th percentile of `requests` POSTs per connection over `connections` concurrent keep-alive
+    /// connections, in seconds.
+    static func p99(_ proxy: ProxyUnderTest, connections: Int = 4, requests: Int = 250) throws -> Double {
+        let samples = Samples()
+        let port = proxy.port
+        DispatchQueue.concurrentPerform(iterations: connections) { _ in
+            guard let c = try? RawConnection(port: port) else { return samples.fail() }
+            for _ in 0..<requests {
+                let t = Date()
+                guard (try? c.request("POST", "/", body: "{}"))?.status == 200 else { return samples.fail() }
+                samples.add(Date().timeIntervalSince(t))
+            }
+        }
+        #expect(samples.failures == 0)
+        let sorted = samples.values.sorted()
+        return sorted.isEmpty ? .infinity : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+    }
+
+    @Test("a webhook that never answers does not delay proxied requests (p99 with and without it)")
+    func hangingWebhookDoesNotDelayRequests() throws {
+        let a = try EchoUpstream(name: "a"), flapping = try EchoUpstream(name: "flap")
+        // Accepts, reads the request, and answers only after the webhook's timeout.
+        let hanging = try RawUpstream { _ in sleep(3); return ReactionsTests.ok }
+        defer { hanging.stop() }
+        func services(_ reactions: String) -> String {
+            serviceYAML(name: "orders", routes: ["/"], instances: [a.url]) + "\n"
+                + serviceYAML(name: "flappy", routes: ["/flap"], instances: [flapping.url], extra: """
+                    health_check: {type: http, interval: 50ms, timeout: 100ms, retries: 0, healthy_after: 1, unhealthy_after: 1}
+                    """ + reactions)
+        }
+        let withHook = "\nreactions:\n  - {on: [instance_down, instance_up], webhook: {url: \"\(hanging.url)/\", timeout: 2s, retries: 1, retry_delay: 100ms}}"
+        let stop = SharedFlag(false)
+        let flapPort = flapping.port
+        let flapper = Thread {
+            var status = 503
+            while !stop.isSet {
+                _ = try? RawConnection(port: flapPort).request("POST", "/_echo/health", body: #"{"status":\#(status)}"#)
+                status = status == 503 ? 200 : 503
+                usleep(150_000)
+            }
+        }
+        flapper.start()
+        defer { stop.isSet = true }
+        var results: [(hook: Bool, p99: Double)] = []
+        for hook in [false, true, false, true] {
+            let proxy = try ProxyUnderTest(services: services(hook ? withHook : ""), workers: 2)
+            #expect(ObservabilityTests.eventually { proxy.process.output.contains(" ready: ") })
+            _ = try Self.p99(proxy, connections: 2, requests: 50) // warm-up
+            results.append((hook, try Self.p99(proxy)))
+            if hook {
+                let configured = try #require(try ReactionsTests.stats(proxy)["configured"] as? [[String: Any]])
+                #expect((configured.first?["running"] as? Int ?? 0) >= 1, "no webhook was hanging during the load")
+                #expect(hanging.requests.count >= 2)
+            }
+            proxy.process.stop()
+        }
+        let without = results.filter { !$0.hook }.map(\.p99).min() ?? 0
+        let with = results.filter { $0.hook }.map(\.p99).min() ?? 0
+        print("reactions p99: without webhook \(results.filter { !$0.hook }.map(\.p99)), with a hanging webhook \(results.filter { $0.hook }.map(\.p99))")
+        #expect(with <= max(without * 3, without + 0.020), "p99 \(with) s with a hanging webhook, \(without) s without")
+    }
+}
+
+/// Latencies gathered by concurrent clients.
+final class Samples: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Double] = []
+    private var failed = 0
+    func add(_ seconds: Double) { lock.withLock { list.append(seconds) } }
+    func fail() { lock.withLock { failed += 1 } }
+    var values: [Double] { lock.withLock { list } }
+    var failures: Int { lock.withLock { failed } }
+}
+
+/// A counter shared with an upstream's answer closure.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Increments and returns the new value.
+    func next() -> Int { lock.withLock { value += 1; return value } }
+}
