@@ -196,6 +196,15 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ReactionsDeliveryTests {
     @Test("a breaker opening on a worker reaches the reactions, and so does the service left with no instance")
     func breakerAndServiceEvents() throws {
+        try breakerEvents(maxEjected: "100%", unavailable: true)
+    }
+
+    @Test("a one-instance service the max_ejected cap keeps serving is not reported unavailable")
+    func capKeepsServiceAvailable() throws {
+        try breakerEvents(maxEjected: "50%", unavailable: false)
+    }
+
+    func breakerEvents(maxEjected: String, unavailable expectsUnavailable: Bool) throws {
         let failing = try RawUpstream { _ in RawUpstream.Answer("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n") }
         let receiver = try RawUpstream { _ in ReactionsTests.ok }
         defer { failing.stop(); receiver.stop() }
@@ -203,21 +212,30 @@ import Testing
             circuit_breaker:
               consecutive_failures: 3
               cooldown: 1m
-              max_ejected: 100%
+              max_ejected: \(maxEjected)
             reactions:
               - name: hook
                 on: [breaker_open, service_unavailable]
                 webhook: {url: "\(receiver.url)/"}
             """), workers: 2)
         for _ in 0..<3 { _ = try proxy.request() }
-        #expect(ObservabilityTests.eventually { ReactionsTests.events(receiver).count == 2 })
+        #expect(ObservabilityTests.eventually { ReactionsTests.events(receiver).count == (expectsUnavailable ? 2 : 1) })
+        // The two deliveries run side by side: they may arrive in either order.
         let events = ReactionsTests.events(receiver)
-        #expect(events.map { $0["kind"] as? String } == ["breaker_open", "service_unavailable"])
-        #expect(events.first?["instance"] as? String == failing.url)
-        #expect((events.first?["reason"] as? String ?? "").contains("3 consecutive failures"), "\(events)")
-        #expect((events.first?["counts"] as? [String: Any])?["open"] as? Int == 1)
-        #expect(events.last?["instance"] is NSNull)
-        #expect(try proxy.request().status == 503)
+        let open = try #require(events.first { $0["kind"] as? String == "breaker_open" })
+        #expect(open["instance"] as? String == failing.url)
+        #expect((open["reason"] as? String ?? "").contains("3 consecutive failures"), "\(events)")
+        #expect((open["counts"] as? [String: Any])?["open"] as? Int == 1)
+        if expectsUnavailable {
+            let unavailable = try #require(events.first { $0["kind"] as? String == "service_unavailable" })
+            #expect(unavailable["instance"] is NSNull && unavailable["service"] as? String == "orders")
+            #expect(try proxy.request().status == 503)
+        } else {
+            // The cap readmits the only instance: requests still reach it (and get its 500).
+            #expect(try proxy.request().status == 500)
+            usleep(300_000)
+            #expect(ReactionsTests.events(receiver).count == 1)
+        }
     }
 
     @Test("a webhook answered 503 is tried again with backoff until a 2xx; a body template is filled")
