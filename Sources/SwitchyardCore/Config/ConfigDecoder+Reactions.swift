@@ -190,6 +190,10 @@ extension ConfigDecoder {
                    "`\(program)` must be an absolute path or a program name looked up in PATH (relative paths depend on the working directory)")
             return []
         }
+        if let problem = programProblem?(program) {
+            report(list[0].mark, path.index(0), problem)
+            return []
+        }
         return result
     }
 

@@ -16,11 +16,21 @@ public struct ConfigDecoder {
     /// it off.
     var refusesUnservedSections = true
 
-    public init(file: String) { self.file = file }
+    /// Says why an `exec` reaction's program cannot be run (nil when it can), e.g. that no executable
+    /// file has that path or no `PATH` directory holds that name. The shell injects a check of the
+    /// file system; without one (the core's own tests) any absolute path or bare name passes.
+    public var programProblem: ((String) -> String?)?
+
+    public init(file: String, programProblem: ((String) -> String?)? = nil) {
+        self.file = file
+        self.programProblem = programProblem
+    }
 
     /// Decodes `root` (the document's top node) into a `Config`, or every problem found in it.
-    public static func decode(_ root: YAMLNode, file: String) -> Result<Config, ConfigLoadFailure> {
-        var decoder = ConfigDecoder(file: file)
+    /// `programProblem`: see the property.
+    public static func decode(_ root: YAMLNode, file: String,
+                              programProblem: ((String) -> String?)? = nil) -> Result<Config, ConfigLoadFailure> {
+        var decoder = ConfigDecoder(file: file, programProblem: programProblem)
         let config = decoder.decodeConfig(root)
         if decoder.diagnostics.isEmpty { return .success(config) }
         return .failure(ConfigLoadFailure(diagnostics: sorted(decoder.diagnostics)))

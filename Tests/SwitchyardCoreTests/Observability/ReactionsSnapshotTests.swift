@@ -46,3 +46,32 @@ import Testing
         #expect(text.contains("switchyard_reactions_total{service=\"\",reaction=\"log#0\",kind=\"log\",outcome=\"skipped\"} 0\n"))
     }
 }
+
+@Suite struct ConfigDocumentReactionsTests {
+    @Test("/dump's config shows reactions with their keys, header values and webhook paths redacted")
+    func reactionsInDump() throws {
+        var service = ServiceConfig(name: "orders", routes: ["/"], instances: [InstanceConfig(url: UpstreamURL(host: "10.0.0.9", port: 9001))])
+        service.reactions = [ReactionConfig(name: "run", on: [.instanceDown], trigger: 2, every: .seconds(300),
+                                            action: .exec(command: ["/bin/notify", "-u"], timeout: .seconds(10), maxRunning: 4))]
+        var config = Config(services: [service])
+        config.reactions = [
+            ReactionConfig(name: "slack", on: [.instanceDown, .instanceUp],
+                           action: .webhook(url: "https://hooks.slack.com/services/T0/B0/s3cret", headers: [("Authorization", "Bearer t0ken")],
+                                            bodyTemplate: #"{"text":"{{kind}}"}"#, timeout: .seconds(5), retries: 2, retryDelay: .seconds(1))),
+            ReactionConfig(name: "log#1", on: [.breakerOpen], action: .log),
+        ]
+        var out = ByteBuffer()
+        ConfigDocument.write(config, into: &out)
+        let text = ObservabilityFixtures.text(out)
+        #expect(!text.contains("s3cret") && !text.contains("t0ken"))
+        #expect(text.hasSuffix("""
+            "reactions":[{"name":"slack","on":["instance_down","instance_up"],"trigger":1,"every":"0s","webhook":{\
+            "url":"https://hooks.slack.com:443/<redacted>","headers":{"Authorization":"<redacted>"},"body":"{\\"text\\":\\"{{kind}}\\"}",\
+            "timeout":"5s","retries":2,"retry_delay":"1s"}},{"name":"log#1","on":["breaker_open"],"trigger":1,"every":"0s","log":null}]}
+            """))
+        #expect(text.contains("""
+            "reactions":[{"name":"run","on":["instance_down"],"trigger":2,"every":"5m","exec":{"command":["/bin/notify","-u"],\
+            "timeout":"10s","max_running":4}}]}
+            """))
+    }
+}
