@@ -114,6 +114,32 @@ import Testing
         #expect((skipped.first?["detail"] as? String ?? "").hasPrefix("within `every`: next run allowed in "))
     }
 
+    @Test("a reload applies reactions: a global reaction added by a reload fires, one removed no longer does")
+    func reloadApplies() throws {
+        let a = try EchoUpstream(name: "a")
+        let receiver = try RawUpstream { _ in Self.ok }
+        defer { receiver.stop() }
+        let services = serviceYAML(name: "orders", instances: [a.url], extra: Self.check)
+        let proxy = try ProxyUnderTest(services: services)
+        #expect(ObservabilityTests.eventually { proxy.process.output.contains(" ready: ") })
+        #expect(try (Self.stats(proxy)["configured"] as? [Any])?.isEmpty == true)
+        let global = "reactions:\n  - {name: global, on: [instance_down, instance_up], webhook: {url: \"\(receiver.url)/\"}}"
+        #expect(try proxy.reloadAndWait(services: services, extra: global))
+        let entry = try #require(try Self.configured(proxy, "global"))
+        #expect(entry["service"] is NSNull)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count == 1 })
+        #expect(try proxy.reloadAndWait(services: services, extra: ""))
+        try ObservabilityTests.setHealth(a, 200)
+        #expect(try ObservabilityTests.eventually { try Self.instanceState(proxy, a.url) == "healthy" })
+        usleep(300_000)
+        #expect(Self.events(receiver).count == 1)
+    }
+
+    static func instanceState(_ proxy: ProxyUnderTest, _ url: String) throws -> String? {
+        try ObservabilityTests.instanceStats(proxy, url)?["state"] as? String
+    }
+
     @Test("exec runs a program with the event in its environment; its output goes to the log")
     func execWritesEvent() throws {
         let dir = TestPaths.tempDir()
