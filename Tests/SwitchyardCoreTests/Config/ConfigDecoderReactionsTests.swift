@@ -26,6 +26,7 @@ import Testing
                                           subject: ConfigDecoder.defaultEmailSubject, timeout: .seconds(10))),
         ])
         #expect(config.services[0].reactions == [ReactionConfig(name: "log#0", on: [.instanceDown], action: .log)])
+        #expect(config.summary == "config OK: 1 service, 1 instance, 4 reactions, listen 0.0.0.0:8080, admin 127.0.0.1:9901")
     }
 
     @Test("a webhook takes headers, a body template, a timeout and retries")
