@@ -291,6 +291,25 @@ import Testing
         #expect((try ReactionsTests.recent(proxy).last?["detail"] as? String ?? "").hasSuffix("(attempt 3)"))
     }
 
+    @Test("a webhook nobody answers fails after its retries: logged as a warning, counted in /metrics and /stats")
+    func unreachableWebhookFails() throws {
+        let a = try EchoUpstream(name: "a")
+        let closedPort = Net.freePort()
+        let proxy = try ReactionsTests.proxy(a, reactions: """
+              - name: gone
+                on: instance_down
+                webhook: {url: "http://127.0.0.1:\(closedPort)/", retries: 1, retry_delay: 50ms}
+            """)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(try ObservabilityTests.eventually { try ReactionsTests.configured(proxy, "gone")?["failed"] as? Int == 1 })
+        let detail = try ReactionsTests.recent(proxy).last?["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("Couldn't connect to server after ") && detail.hasSuffix("(2 attempts)"), "\(detail)")
+        #expect(proxy.process.output.contains("warning reaction gone (webhook) on instance_down orders \(a.url): failed: Couldn't connect"))
+        let metrics = try ObservabilityTests.admin(proxy, "/metrics").bodyString
+        #expect(metrics.contains(#"switchyard_reactions_total{service="orders",reaction="gone",kind="webhook",outcome="failed"} 1"#))
+        #expect(metrics.contains(#"switchyard_reactions_total{service="orders",reaction="gone",kind="webhook",outcome="executed"} 0"#))
+    }
+
     /// The 99th percentile of `requests` POSTs per connection over `connections` concurrent keep-alive
     /// connections, in seconds.
     static func p99(_ proxy: ProxyUnderTest, connections: Int = 4, requests: Int = 250) throws -> Double {
