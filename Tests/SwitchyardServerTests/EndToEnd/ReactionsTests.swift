@@ -191,6 +191,26 @@ import Testing
         #expect(try proxy.request("POST", "/").status != 0)
     }
 
+    @Test("an exec reaction at max_running skips further events instead of queueing them")
+    func maxRunningSkips() throws {
+        let a = try EchoUpstream(name: "a"), b = try EchoUpstream(name: "b")
+        let proxy = try ProxyUnderTest(services: serviceYAML(name: "orders", instances: [a.url, b.url], extra: Self.check + """
+
+            reactions:
+              - name: slow
+                on: instance_down
+                exec: {command: ["/bin/sleep", "2"], timeout: 5s, max_running: 1}
+            """))
+        #expect(ObservabilityTests.eventually { proxy.process.output.contains(" ready: ") })
+        try ObservabilityTests.setHealth(a, 503)
+        try ObservabilityTests.setHealth(b, 503)
+        #expect(try ObservabilityTests.eventually { try Self.configured(proxy, "slow")?["skipped"] as? Int == 1 })
+        let entry = try #require(try Self.configured(proxy, "slow"))
+        #expect(entry["running"] as? Int == 1 && entry["executed"] as? Int == 0)
+        #expect(try Self.recent(proxy).last?["detail"] as? String == "max_running 1 reached")
+        #expect(try ObservabilityTests.eventually(timeout: 5) { try Self.configured(proxy, "slow")?["executed"] as? Int == 1 })
+    }
+
     @Test("email reaches an SMTP relay with the event in subject and body")
     func emailReachesSink() throws {
         let sink = try SMTPSink()
