@@ -29,7 +29,7 @@ public enum ConfigLoader {
         if program.hasPrefix("/") {
             return isExecutableFile(program) ? nil : "`\(program)` is not an executable file (\(errorText(errno)))"
         }
-        let path = ProcessInfoLite.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         for dir in path.split(separator: ":") where isExecutableFile("\(dir)/\(program)") { return nil }
         return "no executable `\(program)` in PATH (\(path)); write its absolute path"
     }
