@@ -3,7 +3,8 @@ import Glibc
 import SwitchyardCore
 
 /// One run of an `exec` reaction (SPEC section 9): the program started with `posix_spawnp` (no
-/// shell; a bare name is looked up in `PATH`), the event in its environment, stdin `/dev/null`,
+/// shell; a bare name is looked up in `PATH`), the event in its environment (added to the proxy's,
+/// less systemd's hand-over variables, `withheld`), stdin `/dev/null`,
 /// stdout and stderr into one pipe the loop reads (the first `outputLimit` bytes are kept for the
 /// log, the rest is read and dropped so the program never blocks on a full pipe).
 ///
@@ -15,6 +16,8 @@ import SwitchyardCore
 final class ExecRun: EventHandler {
     static let outputLimit = 4096
     static let killGrace = Duration.seconds(1)
+    /// Variables of the proxy's environment a program does not inherit.
+    static let withheld = ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID"]
 
     private let loop: EventLoop
     private let pid: pid_t
@@ -29,11 +32,10 @@ final class ExecRun: EventHandler {
          finished: @escaping (ReactionOutcome, _ output: [UInt8]) -> Void) throws {
         var fds: [Int32] = [-1, -1]
         guard sy_pipe_for_child(&fds) == 0 else { throw SystemError.last("pipe2") }
-        var merged = ProcessInfoLite.environment
-        for (key, value) in environment { merged[key] = value }
         let pid: pid_t
         do {
-            pid = try Self.spawn(command, environment: merged.map { "\($0.key)=\($0.value)" }, outputFd: fds[1])
+            pid = try Self.spawn(command, environment: Self.environment(ProcessInfoLite.environment, adding: environment),
+                                 outputFd: fds[1])
         } catch {
             Glibc.close(fds[0])
             Glibc.close(fds[1])
@@ -59,6 +61,16 @@ final class ExecRun: EventHandler {
         if loop.register(out, interest: .readable) { output = out } else { Glibc.close(fds[0]) }
         loop.register(self, interest: .readable)
         loop.wakeUp(self, at: started + timeout)
+    }
+
+    /// The program's environment as `NAME=value` entries: `base` (the proxy's) less `withheld`
+    /// (systemd's hand-over to this process is not the program's: sd_notify or sd_listen_fds in it
+    /// would act for the proxy), with `added` (the event's variables) replacing what they name.
+    static func environment(_ base: [String: String], adding added: [(String, String)]) -> [String] {
+        var merged = base
+        for key in withheld { merged[key] = nil }
+        for (key, value) in added { merged[key] = value }
+        return merged.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     /// The process exited (its pidfd is readable): reap it, take the output, report.

@@ -28,6 +28,14 @@ import Testing
         #expect(output == "instance_down path\nerr\n")
     }
 
+    @Test("the environment is the proxy's less systemd's hand-over variables, with the event's added")
+    func withheld() {
+        let base = ["PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": "/run/systemd/notify", "LISTEN_FDS": "1", "LISTEN_PID": "7",
+                    "WATCHDOG_USEC": "10000000", "SWITCHYARD_EVENT": "stale"]
+        #expect(ExecRun.environment(base, adding: [("SWITCHYARD_EVENT", "instance_down")])
+                == ["PATH=/usr/bin:/bin", "SWITCHYARD_EVENT=instance_down"])
+    }
+
     @Test("a non-zero exit is a failure with its status; a program killed by a signal says which")
     func failures() throws {
         let (exit3, _) = try Self.run(["/bin/sh", "-c", "exit 3"])
