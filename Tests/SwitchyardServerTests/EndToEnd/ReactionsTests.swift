@@ -95,6 +95,31 @@ import Testing
         #expect(metrics.contains(#"switchyard_reactions_total{service="orders",reaction="hook",kind="webhook",outcome="executed"} 2"#))
     }
 
+    @Test("a service whose only instance goes down is unavailable once, and available once when it is back")
+    func serviceUnavailableAndBack() throws {
+        let a = try EchoUpstream(name: "a")
+        let receiver = try RawUpstream { _ in Self.ok }
+        defer { receiver.stop() }
+        let proxy = try Self.proxy(a, reactions: """
+              - name: service
+                on: [service_unavailable, service_available]
+                webhook: {url: "\(receiver.url)/"}
+            """)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count == 1 })
+        usleep(400_000)
+        try ObservabilityTests.setHealth(a, 200)
+        #expect(ObservabilityTests.eventually { Self.events(receiver).count == 2 })
+        usleep(300_000)
+        let events = Self.events(receiver)
+        #expect(events.map { $0["kind"] as? String } == ["service_unavailable", "service_available"])
+        #expect(events.allSatisfy { $0["instance"] is NSNull && $0["service"] as? String == "orders" })
+        #expect((events.first?["reason"] as? String ?? "").hasPrefix("no instance can take traffic (\(a.url): health "))
+        #expect((events.first?["counts"] as? [String: Any])?["unhealthy"] as? Int == 1)
+        #expect((events.last?["counts"] as? [String: Any])?["healthy"] as? Int == 1)
+        #expect(try Self.configured(proxy, "service")?["executed"] as? Int == 2)
+    }
+
     @Test("every suppresses a repeat for the same instance, which /stats shows as skipped")
     func everySuppresses() throws {
         let (a, receiver, proxy) = try Self.hooked("""
