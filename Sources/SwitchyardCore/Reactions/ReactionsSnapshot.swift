@@ -33,6 +33,18 @@ public struct ReactionsSnapshot: Sendable, Equatable {
         public var outcome: ReactionLedger.Outcome
         /// E.g. `HTTP 200 in 3 ms`, `exit 1`, `killed after the 2 s time limit`.
         public var detail: String
+
+        public init(atUnixMs: Int, reaction: String, kind: String, event: String, service: String, instance: String?,
+                    outcome: ReactionLedger.Outcome, detail: String) {
+            self.atUnixMs = atUnixMs
+            self.reaction = reaction
+            self.kind = kind
+            self.event = event
+            self.service = service
+            self.instance = instance
+            self.outcome = outcome
+            self.detail = detail
+        }
     }
 
     public var configured: [Configured]
