@@ -21,6 +21,10 @@ Try (the answers alternate between a and b):
 
   for i in 1 2 3 4; do curl -s -X POST -H 'Content-Type: application/json' -d '{"hello":"world"}' http://127.0.0.1:8080/orders/7; echo; done
 
+A batch (three calls in parallel under one 500 ms deadline; the third waits longer and times out):
+
+  curl -s http://127.0.0.1:8080/_multiplex -d '{"timeout_ms":500,"requests":[{"id":"a","service":"demo","path":"/orders/7","body":{"n":1}},{"id":"b","service":"demo","method":"GET","path":"/users/3"},{"id":"slow","service":"demo","headers":{"X-Echo-Delay-Ms":"2000"}}]}'
+
 Admin API:  curl -s http://127.0.0.1:9901/stats   (health: /health, metrics: /metrics)
 Ctrl-C stops everything.
 TXT

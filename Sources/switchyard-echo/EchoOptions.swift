@@ -28,6 +28,7 @@ struct EchoOptions {
           X-Echo-Close: 1       close the connection after the answer
           X-Echo-Garbage: 1     answer bytes that are not HTTP
           X-Echo-Hang: 1        never answer (the connection stays open)
+          X-Echo-Cache-Control: V  send `Cache-Control: V` with the answer
         GET /health answers 200 {"status":"ok"}; POST /_echo/health with {"status":503} changes that.
         """
 

@@ -230,6 +230,11 @@ struct EchoConnection {
         out.write(string: options.name)
         out.write("\r\n")
         if close { out.write("Connection: close\r\n") }
+        if let cacheControl = controls["cache-control"] {
+            out.write("Cache-Control: ")
+            out.write(string: cacheControl)
+            out.write("\r\n")
+        }
         if chunked {
             out.write("Transfer-Encoding: chunked\r\n\r\n")
             // Several chunks, so a client sees the message arrive in pieces.

@@ -7,12 +7,15 @@ public struct BatchPartAnswer: Sendable, Equatable {
     public var body: [UInt8]
     /// The instance that answered (its URL), or the origin of a `url` part.
     public var instance: String
+    /// Served from the service's cache (`"cache":"hit"` in the part's answer).
+    public var cached: Bool
 
-    public init(status: Int, headers: [BatchHeader] = [], body: [UInt8] = [], instance: String) {
+    public init(status: Int, headers: [BatchHeader] = [], body: [UInt8] = [], instance: String, cached: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
         self.instance = instance
+        self.cached = cached
     }
 }
 
@@ -57,5 +60,31 @@ public struct BatchPartResult: Sendable, Equatable {
         self.id = id
         self.outcome = outcome
         self.duration = duration
+    }
+}
+
+extension BatchPartError {
+    /// The status an access-log line records for a part that ended with this error: the status the
+    /// proxy's own answer would have had (`url_not_allowed`: 403).
+    public var status: Int {
+        switch code {
+        case "upstream_timeout": 504
+        case "upstream_unavailable": 502
+        case "no_healthy_instance": 503
+        case "no_route": 404
+        case "url_not_allowed": 403
+        default: 502
+        }
+    }
+
+    /// `code` as the access log's static text.
+    public var staticCode: StaticString {
+        switch code {
+        case "upstream_timeout": "upstream_timeout"
+        case "no_healthy_instance": "no_healthy_instance"
+        case "no_route": "no_route"
+        case "url_not_allowed": "url_not_allowed"
+        default: "upstream_unavailable"
+        }
     }
 }

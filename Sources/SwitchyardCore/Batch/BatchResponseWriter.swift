@@ -13,6 +13,7 @@
 /// - `body`: the upstream body as is when it is one JSON text (RFC 8259, `JSONValidator`), else a
 ///   JSON string of it (invalid UTF-8 replaced by U+FFFD; an empty body is `""`).
 /// - `duration_ms`: whole milliseconds from the batch's start to the part's end.
+/// - `cache`: `"hit"` when the answer came from the service's cache (absent otherwise).
 public enum BatchResponseWriter {
     /// Appends the JSON body of a batch's answer. `results` come from `BatchExchange.results` after
     /// `.respond`; a nil entry (impossible then) is written as an `upstream_timeout` error.
@@ -35,6 +36,7 @@ public enum BatchResponseWriter {
                 w.key("body", into: &out); writeBody(a.body, &validator, &w, &out)
                 w.key("duration_ms", into: &out); w.value(milliseconds(r.duration), into: &out)
                 w.key("instance", into: &out); w.value(a.instance, into: &out)
+                if a.cached { w.key("cache", into: &out); w.value("hit", into: &out) }
             case .error(let e):
                 w.key("error", into: &out)
                 w.beginObject(into: &out)

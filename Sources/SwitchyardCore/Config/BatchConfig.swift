@@ -1,7 +1,7 @@
 /// The batch endpoint (`multiplex:`, SPEC section 8): off unless the section is present.
 ///
 /// One `POST path` runs several calls in parallel under one deadline and answers them together.
-/// The endpoint itself is served by the shell (not yet); this is the validated configuration.
+/// This is the validated configuration; the shell serves the endpoint (`BatchRun`).
 public struct BatchConfig: Sendable, Equatable {
     /// The listener path that takes batches; default `/_multiplex`. Starts with `/`.
     public var path: String
@@ -15,9 +15,14 @@ public struct BatchConfig: Sendable, Equatable {
     public var defaultTimeout: Duration
     /// URL prefixes parts may call directly (`http://` or `https://`); default none: services only.
     public var allowURLs: [String]
+    /// A PEM file of certificate authorities that `https://` parts trust instead of the system's
+    /// (an internal CA); nil: the system's bundle.
+    public var caFile: String?
 
     public init(path: String = "/_multiplex", maxParts: Int = 50, maxBody: Int = 1 << 20,
-                maxTimeout: Duration = .seconds(10), defaultTimeout: Duration? = nil, allowURLs: [String] = []) {
+                maxTimeout: Duration = .seconds(10), defaultTimeout: Duration? = nil, allowURLs: [String] = [],
+                caFile: String? = nil) {
+        self.caFile = caFile
         self.path = path
         self.maxParts = maxParts
         self.maxBody = maxBody

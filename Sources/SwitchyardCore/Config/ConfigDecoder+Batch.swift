@@ -1,7 +1,7 @@
 extension ConfigDecoder {
-    static let multiplexKeys = ["path", "max_parts", "max_body", "max_timeout", "default_timeout", "allow_urls"]
+    static let multiplexKeys = ["path", "max_parts", "max_body", "max_timeout", "default_timeout", "allow_urls", "ca_file"]
 
-    /// `multiplex: {path, max_parts, max_body, max_timeout, default_timeout, allow_urls}`; an empty
+    /// `multiplex: {path, max_parts, max_body, max_timeout, default_timeout, allow_urls, ca_file}`; an empty
     /// section turns the endpoint on with every default.
     mutating func multiplex(_ node: YAMLNode, at path: ConfigPath) -> BatchConfig {
         var m = BatchConfig()
@@ -21,6 +21,12 @@ extension ConfigDecoder {
                    "default_timeout (\(m.defaultTimeout)) must not exceed max_timeout (\(m.maxTimeout))")
         }
         if let node = f["allow_urls"] { m.allowURLs = allowURLs(node, at: path.key("allow_urls")) }
+        if f["ca_file"] != nil {
+            m.caFile = scalar(f, "ca_file", default: "", expected: "an absolute path to a PEM file") { text, _ throws(ConfigValueError) in
+                guard text.hasPrefix("/") else { throw ConfigValueError("`\(text)` must be an absolute path") }
+                return text
+            }
+        }
         return m
     }
 

@@ -69,10 +69,6 @@ extension ConfigDecoder {
         if let node = f["reactions"] { service.reactions = reactions(node, at: f.path.key("reactions")) }
         if let node = f["cache"], !node.isNull {
             service.cache = cache(node, at: f.path.key("cache"))
-            if refusesUnservedSections {
-                report(node.mark, f.path.key("cache"),
-                       "the batch endpoint's cache is not served yet (its keys are checked, but nothing would use them); remove the key")
-            }
         }
         return service
     }

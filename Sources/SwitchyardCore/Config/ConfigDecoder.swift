@@ -11,11 +11,6 @@ public struct ConfigDecoder {
 
     static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex", "reactions"]
 
-    /// Whether sections whose feature is decoded but not served yet (`multiplex`, a service's `cache`)
-    /// are refused, so that no key is accepted that does nothing. Only their own decoding tests turn
-    /// it off.
-    var refusesUnservedSections = true
-
     /// Says why an `exec` reaction's program cannot be run (nil when it can), e.g. that no executable
     /// file has that path or no `PATH` directory holds that name. The shell injects a check of the
     /// file system; without one (the core's own tests) any absolute path or bare name passes.
@@ -67,10 +62,11 @@ public struct ConfigDecoder {
         require(f, "services", what: "a list of services")
         if let node = f["services"] { config.services = services(node, at: .root.key("services")) }
         if let node = f["multiplex"] {
-            config.multiplex = multiplex(node, at: .root.key("multiplex"))
-            if refusesUnservedSections {
-                report(node.mark, .root.key("multiplex"),
-                       "the batch endpoint is not served yet (its keys are checked, but nothing would answer); remove the section")
+            let m = multiplex(node, at: .root.key("multiplex"))
+            config.multiplex = m
+            if m.maxBody > config.accept.maxBody {
+                report(node.mark, .root.key("multiplex").key("max_body"),
+                       "max_body (\(m.maxBody) bytes) is over accept.max_body (\(config.accept.maxBody) bytes): every request body, a batch's too, is read under accept.max_body")
             }
         }
         if let node = f["reactions"] { config.reactions = reactions(node, at: .root.key("reactions")) }

@@ -88,6 +88,8 @@ public enum ConfigDocument {
             w.key("max_timeout", into: &out); w.value(durationText(m.maxTimeout), into: &out)
             w.key("default_timeout", into: &out); w.value(durationText(m.defaultTimeout), into: &out)
             w.key("allow_urls", into: &out); writeStrings(m.allowURLs, &w, &out)
+            w.key("ca_file", into: &out)
+            if let ca = m.caFile { w.value(ca, into: &out) } else { w.null(into: &out) }
             w.endObject(into: &out)
         } else {
             w.null(into: &out)

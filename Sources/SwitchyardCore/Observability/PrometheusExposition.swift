@@ -38,24 +38,18 @@ public enum PrometheusExposition {
         scalar(&out, "switchyard_reload_failures_total", "counter",
                "Configuration reloads refused because the new file was invalid.", s.reloadFailures)
 
-        family(&out, "switchyard_service_eligible_instances", "gauge",
-               "Instances the service's supplier yields now.")
-        for service in s.services {
-            out.write("switchyard_service_eligible_instances{service=\"")
-            out.writePrometheusLabelValue(service.name)
-            out.write("\"} ")
-            out.write(decimal: service.eligible)
-            out.write(byte: 0x0A)
-        }
+        serviceFamily(&out, s.services, "switchyard_service_eligible_instances", "gauge",
+                      "Instances the service's supplier yields now.") { $0.eligible }
 
-        serviceCounter(&out, s, "switchyard_retries_total", "Retries sent to another instance (5xx, timeout, connect failure).") { $0.retries }
-        serviceCounter(&out, s, "switchyard_retries_refused_total", "Retries the service's retry budget refused.") { $0.retriesRefusedByBudget }
+        serviceCounter(&out, s.services, "switchyard_retries_total", "Retries sent to another instance (5xx, timeout, connect failure).") { $0.retries }
+        serviceCounter(&out, s.services, "switchyard_retries_refused_total", "Retries the service's retry budget refused.") { $0.retriesRefusedByBudget }
         family(&out, "switchyard_proxy_errors_total", "counter",
                "Error answers the proxy wrote itself (not relayed from an upstream), by service (empty when no route matched), code and status.")
         writeProxyErrors(&out, "", s.unroutedProxyErrors, skipping: .routed)
         for service in s.services { writeProxyErrors(&out, service.name, service.proxyErrors, skipping: .unrouted) }
 
         writeDiscovery(&out, s)
+        writeBatch(&out, s)
         writeReactions(&out, s.reactions)
 
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
@@ -245,11 +239,42 @@ public enum PrometheusExposition {
         }
     }
 
+    /// The batch endpoint's families (only when it is on) and the caches' (only for services with one).
+    private static func writeBatch(_ out: inout ByteBuffer, _ s: ProxySnapshot) {
+        if let b = s.batch {
+            scalar(&out, "switchyard_batches_total", "counter", "Batches started on the batch endpoint.", b.batches)
+            scalar(&out, "switchyard_batches_refused_total", "counter", "Batches refused with a 400.", b.refused)
+            family(&out, "switchyard_batch_parts_total", "counter",
+                   "Batch parts by how they ended: answered, cached, or the part's error code.")
+            for p in b.parts {
+                out.write("switchyard_batch_parts_total{outcome=\"")
+                out.writePrometheusLabelValue(p.outcome)
+                out.write("\"} ")
+                out.write(decimal: p.count)
+                out.write(byte: 0x0A)
+            }
+        }
+        let cached = s.services.filter { $0.cache != nil }
+        guard !cached.isEmpty else { return }
+        serviceCounter(&out, cached, "switchyard_cache_hits_total", "Batch parts answered from the service's cache.") { $0.cache?.hits ?? 0 }
+        serviceCounter(&out, cached, "switchyard_cache_misses_total", "Batch parts the service's cache had no fresh answer for.") { $0.cache?.misses ?? 0 }
+        serviceCounter(&out, cached, "switchyard_cache_stores_total", "Answers stored in the service's cache.") { $0.cache?.stores ?? 0 }
+        serviceFamily(&out, cached, "switchyard_cache_entries", "gauge", "Answers held in the service's cache now.") {
+            $0.cache?.entries ?? 0
+        }
+    }
+
     /// A counter family with one sample per service.
-    private static func serviceCounter(_ out: inout ByteBuffer, _ s: ProxySnapshot, _ name: StaticString, _ help: StaticString,
-                                       _ value: (ServiceSnapshot) -> Int) {
-        family(&out, name, "counter", help)
-        for service in s.services {
+    private static func serviceCounter(_ out: inout ByteBuffer, _ services: [ServiceSnapshot], _ name: StaticString,
+                                       _ help: StaticString, _ value: (ServiceSnapshot) -> Int) {
+        serviceFamily(&out, services, name, "counter", help, value)
+    }
+
+    /// A family of `type` with one sample per service.
+    private static func serviceFamily(_ out: inout ByteBuffer, _ services: [ServiceSnapshot], _ name: StaticString,
+                                      _ type: StaticString, _ help: StaticString, _ value: (ServiceSnapshot) -> Int) {
+        family(&out, name, type, help)
+        for service in services {
             out.write(name)
             out.write("{service=\"")
             out.writePrometheusLabelValue(service.name)

@@ -28,6 +28,8 @@ public struct ProxySnapshot: Sendable, Equatable {
     public var transitions: [TransitionRecord]
     /// Changes of the running configuration made by discovery (a followed name's set changed).
     public var discoveryUpdates = 0
+    /// The batch endpoint's counters; nil when it is off.
+    public var batch: BatchSnapshot?
     /// The configured reactions, their counts and their recent outcomes.
     public var reactions = ReactionsSnapshot()
 

@@ -17,6 +17,8 @@ public struct ServiceSnapshot: Sendable, Equatable {
     public var proxyErrors: ProxyErrorCounts
     /// The DNS names the service follows (empty without `discover` entries).
     public var discovery: [DiscoverySnapshot] = []
+    /// The batch parts' answer cache; nil without `cache:`.
+    public var cache: CacheSnapshot?
 
     public init(name: String, routes: [String], balancer: String, supplier: String, eligible: Int,
                 instances: [InstanceSnapshot], proxyErrors: ProxyErrorCounts = ProxyErrorCounts(), retries: Int = 0,

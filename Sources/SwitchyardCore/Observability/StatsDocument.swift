@@ -51,6 +51,17 @@ public enum StatsDocument {
         writeProxyErrors(nil, s.unroutedProxyErrors, &w, &out)
         for service in s.services { writeProxyErrors(service.name, service.proxyErrors, &w, &out) }
         w.endArray(into: &out)
+        if let b = s.batch {
+            w.key("batch", into: &out)
+            w.beginObject(into: &out)
+            w.key("batches", into: &out); w.value(b.batches, into: &out)
+            w.key("refused", into: &out); w.value(b.refused, into: &out)
+            w.key("parts", into: &out)
+            w.beginObject(into: &out)
+            for p in b.parts { w.key(p.outcome, into: &out); w.value(p.count, into: &out) }
+            w.endObject(into: &out)
+            w.endObject(into: &out)
+        }
         w.key("services", into: &out)
         w.beginArray(into: &out)
         for service in s.services { writeService(service, s, &w, &out) }
@@ -90,6 +101,16 @@ public enum StatsDocument {
             w.beginArray(into: &out)
             for d in service.discovery { writeDiscovery(d, s, &w, &out) }
             w.endArray(into: &out)
+        }
+        if let c = service.cache {
+            w.key("cache", into: &out)
+            w.beginObject(into: &out)
+            w.key("hits", into: &out); w.value(c.hits, into: &out)
+            w.key("misses", into: &out); w.value(c.misses, into: &out)
+            w.key("stores", into: &out); w.value(c.stores, into: &out)
+            w.key("entries", into: &out); w.value(c.entries, into: &out)
+            w.key("max_entries", into: &out); w.value(c.maxEntries, into: &out)
+            w.endObject(into: &out)
         }
         w.key("retries", into: &out)
         w.beginObject(into: &out)

@@ -37,14 +37,8 @@ final class HTTPCheck {
         }
         easy = h
         self.pool = pool
-        _ = sy_easy_setopt_ptr(h, CURLOPT_PRIVATE, owner)
-        _ = sy_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = sy_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
         // Never through an `http_proxy` from the environment: we check the instance itself.
-        _ = sy_easy_setopt_str(h, CURLOPT_PROXY, "")
-        // And no `no_proxy`/`NO_PROXY` lookup in the environment on every transfer either.
-        _ = sy_easy_setopt_str(h, CURLOPT_NOPROXY, "*")
-        _ = sy_easy_setopt_str(h, CURLOPT_USERAGENT, "switchyard-health")
+        CurlEasyDefaults.apply(to: h, owner: owner, userAgent: "switchyard-health")
         // URLs carry numeric addresses, so curl's DNS cache saves nothing; but with an entry per
         // instance, curl 7.88 walks the whole cache (a 7-bucket hash) on every lookup and, to
         // prune it, after every transfer. Timeout 0 keeps only the entries of transfers running.

@@ -49,19 +49,9 @@ extension ClientConnection {
         if exchange.budgetRefusals > 0 { view.service.retryTotals.refused.add(exchange.budgetRefusals, ordering: .relaxed) }
     }
 
-    /// Picks an instance with the service's selector and the accept step (probe admission, the static
-    /// supplier, the `max_ejected` cap), among the instances of the request's snapshot.
     private func pick(_ view: ServiceView) {
         let now = loop.now
-        view.refreshIfNeeded(now: now, log: context.log)
-        let instances = view.instances
-        let supplier = view.supplierKind
-        let pick = InstancePicker.pick(excluding: exchange.tried, select: { self.context.select(view, excluding: $0) }) { i in
-            InstancePicker.admission(breaker: view.phases[i], readmittedByCap: view.readmitted[i], supplier: supplier) {
-                instances[i].shared.withLock { $0.breaker.acquireProbe(at: now) }
-            }
-        }
-        perform(exchange.picked(pick, at: now), view)
+        perform(exchange.picked(context.pick(view, excluding: exchange.tried, at: now), at: now), view)
     }
 
     /// Starts the exchange's current attempt: a pooled connection unless `fresh`, then the request.
@@ -70,30 +60,20 @@ extension ClientConnection {
         let target = view.instances[attempt.instance]
         lastInstance = target
         lastAttemptStart = attempt.start
-        target.inFlight.add(1, ordering: .relaxed)
-        target.totals.requests.add(1, ordering: .relaxed)
         if state.timeoutNanos.attempt > 0 { loop.wakeUp(self, at: exchange.wakeUpAt) }
         // Pools follow the worker's current snapshot: a request on an older one opens its own connection.
-        let current = state === context.state
         let u: UpstreamConnection
-        if !fresh && current, let pooled = context.pools[serviceIndex][attempt.instance].acquire() {
-            u = pooled
-            u.phase = .active
-            // Its idle deadline stays armed (a no-op while active) and only moves later when it is
-            // parked again: no timer-heap work per request.
-        } else {
-            switch context.connect(to: target, serviceIndex: current ? serviceIndex : -1) {
-            case .connection(let c): u = c
-            case .failed:
-                apply(exchange.upstreamFailed(.connectFailed, reusedConnection: false, budget: &view.budget, at: loop.now), view)
-                return
-            case .localResources(let e):
-                // Not the instance's fault: nothing recorded against it.
-                if let ended = exchange.abandon() { release(ended, view) }
-                context.log.warning("cannot open a connection to \(target.label): \(String(cString: strerror(e))) (not counted against the instance)")
-                respondError(.upstreamUnavailable, close: true)
-                return
-            }
+        switch context.attemptConnection(to: target, serviceIndex: serviceIndex, fresh: fresh, sameSnapshot: state === context.state) {
+        case .connection(let c): u = c
+        case .failed:
+            apply(exchange.upstreamFailed(.connectFailed, reusedConnection: false, budget: &view.budget, at: loop.now), view)
+            return
+        case .localResources(let e):
+            // Not the instance's fault: nothing recorded against it.
+            if let ended = exchange.abandon() { release(ended, view) }
+            context.log.warning("cannot open a connection to \(target.label): \(String(cString: strerror(e))) (not counted against the instance)")
+            respondError(.upstreamUnavailable, close: true)
+            return
         }
         upstream = u
         u.client = self
@@ -238,47 +218,12 @@ extension ClientConnection {
         if let ended = exchange.abandon() { release(ended, view) }
     }
 
-    /// Releases what an ended attempt held: the in-flight count, the instance's verdict (or its probe
-    /// slot), its totals, and the upstream connection (parked when reusable, closed otherwise).
+    /// Releases what an ended attempt held (see `WorkerContext.release`), letting go of the upstream
+    /// connection.
     private func release(_ ended: Attempt.End, _ view: ServiceView) {
-        let target = view.instances[ended.instance]
-        target.inFlight.subtract(1, ordering: .relaxed)
-        switch ended.failure {
-        case .connectFailed: target.totals.connectFailures.add(1, ordering: .relaxed)
-        case .timedOut: target.totals.timeouts.add(1, ordering: .relaxed)
-        case .malformedResponse, .closedBeforeResponse, .closedMidResponse: target.totals.protocolErrors.add(1, ordering: .relaxed)
-        case nil: break
-        }
-        if ended.status > 0 { target.totals.countStatus(ended.status) }
-        if let outcome = ended.record {
-            record(outcome, on: target, isProbe: ended.isProbe, since: ended.start)
-        } else if ended.releasesProbe {
-            target.shared.withLock { $0.breaker.releaseProbe() }
-        }
-        guard let u = upstream else { return }
+        let u = upstream
         upstream = nil
-        u.client = nil
-        // A reload since the request started renumbered the pools: then the connection is not parked.
-        if ended.parksConnection && !context.draining && state === context.state
-            && context.pools[serviceIndex][ended.instance].park(u) {
-            u.phase = .idle
-            u.setInterest(.readable)
-            loop.wakeUp(u, at: loop.now.advanced(byNanoseconds: state.timeoutNanos.upstreamIdle))
-        } else {
-            u.close()
-        }
-    }
-
-    private func record(_ outcome: CallOutcome, on target: InstanceState, isProbe: Bool, since start: Instant) {
-        let now = loop.now
-        let latency = now.nanoseconds(since: start)
-        let transition = target.shared.withLock { shared -> BreakerTransition? in
-            shared.latency.record(nanoseconds: latency)
-            return shared.breaker.record(outcome, latencyNanoseconds: latency, isProbe: isProbe, at: now)
-        }
-        if let t = transition {
-            context.log.breaker(instance: target, transition: t)
-            target.generation.bump()
-        }
+        u?.client = nil
+        context.release(ended, view, upstream: u, serviceIndex: serviceIndex, sameSnapshot: state === context.state)
     }
 }

@@ -58,6 +58,9 @@ final class ClientConnection: EventHandler {
     var chunkOffset = 0
     var keepAlive = true
     var pendingError: ProxyError?
+    /// The current request is a batch (`multiplex.path`), and the batch running for it.
+    var isBatch = false
+    var batch: BatchRun?
     var serviceIndex = -1
     var requestID: [UInt8] = []
     var requestStart: Instant = .zero
@@ -220,10 +223,17 @@ final class ClientConnection: EventHandler {
             serviceIndex = s
             view = views[s]
             pendingError = nil
+            isBatch = false
         case .rejected(let error, let s):
             serviceIndex = s ?? -1
             view = nil
             pendingError = error
+            isBatch = false
+        case .batch:
+            serviceIndex = -1
+            view = nil
+            pendingError = nil
+            isBatch = true
         }
 
         if head.expectContinue {
@@ -285,6 +295,10 @@ final class ClientConnection: EventHandler {
     private func onRequestComplete() {
         if let e = pendingError {
             respondError(e, close: !keepAlive)
+            return
+        }
+        if isBatch {
+            startBatch()
             return
         }
         if state.config.accept.requireJSON {
@@ -378,6 +392,7 @@ final class ClientConnection: EventHandler {
     func close() {
         guard phase != .closed else { return }
         abandonExchange()
+        abandonBatch()
         phase = .closed
         loop.cancelWakeUp(self)
         loop.deregister(self)

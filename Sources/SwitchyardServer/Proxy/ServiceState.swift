@@ -15,9 +15,12 @@ public final class ServiceState: Sendable {
     let nameBytes: [UInt8]
     /// Error answers the proxy wrote itself for requests routed here (kept across reloads).
     let proxyErrors: ProxyErrorCounters
+    /// The batch parts' answer cache (`cache:`), nil when off; kept across reloads while its settings stay.
+    let cache: PartCache?
 
     init(config: ServiceConfig, index: Int, instances: [InstanceState], generation: ServiceGeneration,
-         retryTotals: RetryTotals, proxyErrors: ProxyErrorCounters) {
+         retryTotals: RetryTotals, proxyErrors: ProxyErrorCounters, cache: PartCache? = nil) {
+        self.cache = cache
         self.config = config
         self.retryTotals = retryTotals
         self.index = index
@@ -45,6 +48,12 @@ public final class ProxyState: Sendable {
     let timeoutNanos: TimeoutNanoseconds
     /// Error answers the proxy wrote itself before a service was matched (kept across reloads).
     let unroutedErrors: ProxyErrorCounters
+    /// The batch endpoint's settings, nil when `multiplex:` is absent.
+    let batchPolicy: BatchPolicy?
+    /// The batch endpoint's counters (kept across reloads).
+    let batchCounters: BatchCounters
+    /// Each service's position, by name (batch parts name their service).
+    let serviceIndex: [String: Int]
 
     /// The plan this snapshot was built by (`ReloadPlan(first:)` for the first one); workers move
     /// their pools by it.
@@ -88,11 +97,16 @@ public final class ProxyState: Sendable {
             generation.bump()
             services.append(ServiceState(config: sc, index: si, instances: instances, generation: generation,
                                          retryTotals: old?.retryTotals ?? RetryTotals(),
-                                         proxyErrors: old?.proxyErrors ?? ProxyErrorCounters()))
+                                         proxyErrors: old?.proxyErrors ?? ProxyErrorCounters(),
+                                         cache: sc.cache.map { c in old?.cache.flatMap { $0.config == c ? $0 : nil } ?? PartCache(c) }))
         }
         self.services = services
         self.routes = RouteTable(services: config.services)
-        self.admission = RequestAdmission(methods: config.accept.methods, routes: routes, requireJSON: config.accept.requireJSON)
+        self.admission = RequestAdmission(methods: config.accept.methods, routes: routes, requireJSON: config.accept.requireJSON,
+                                          batchPath: config.multiplex?.path)
+        self.batchPolicy = config.multiplex.map(BatchPolicy.init)
+        self.batchCounters = previous?.batchCounters ?? BatchCounters()
+        self.serviceIndex = Dictionary(config.services.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var limits = HTTPLimits()
         limits.maxHeaderBytes = config.accept.maxHeader
         limits.maxBody = config.accept.maxBody

@@ -41,6 +41,8 @@ final class UpstreamConnection: EventHandler {
     /// The client whose exchange this connection carries while active. The client clears it before it
     /// lets go of the connection, so the reference never dangles (both live on the same loop).
     unowned(unsafe) var client: ClientConnection?
+    /// Or the batch part whose request it carries (one of the two at most, cleared the same way).
+    unowned(unsafe) var part: ServicePartCall?
     /// Requests this connection carried (a reused connection may have been closed by the upstream).
     var served = 0
     /// Index in the pool's idle list while idle.
@@ -67,18 +69,18 @@ final class UpstreamConnection: EventHandler {
         case .connecting:
             let err = Socket.pendingError(fd)
             if err != 0 || events.contains(.error) {
-                client?.upstreamEvent(self, .failed(.connectFailed))
+                report(.failed(.connectFailed))
                 return
             }
             if events.contains(.writable) || events.contains(.hangup) {
                 if events.contains(.hangup) && !events.contains(.writable) {
-                    client?.upstreamEvent(self, .failed(.connectFailed))
+                    report(.failed(.connectFailed))
                     return
                 }
                 phase = .active
                 loop.cancelWakeUp(self)
                 instance.totals.connectionsOpened.add(1, ordering: .relaxed)
-                client?.upstreamEvent(self, .connected)
+                report(.connected)
             }
         case .idle:
             // An idle pooled connection has nothing to say: data or EOF means it is no longer usable.
@@ -90,10 +92,20 @@ final class UpstreamConnection: EventHandler {
                 if phase != .active { return }
             }
             if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-                client?.upstreamEvent(self, .readable)
+                report(.readable)
             }
         case .closed:
             break
+        }
+    }
+
+    /// Tells the owner of the request this connection carries.
+    @inline(__always)
+    private func report(_ event: UpstreamEvent) {
+        if let client {
+            client.upstreamEvent(self, event)
+        } else {
+            part?.upstreamEvent(self, event)
         }
     }
 
@@ -107,7 +119,7 @@ final class UpstreamConnection: EventHandler {
         case .wouldBlock:
             break
         case .closed, .failed:
-            client?.upstreamEvent(self, .failed(.closedBeforeResponse))
+            report(.failed(.closedBeforeResponse))
             return
         }
         setInterest(output.isEmpty ? .readable : [.readable, .writable])
@@ -153,7 +165,7 @@ final class UpstreamConnection: EventHandler {
 
     override func timerFired(now: Instant) {
         switch phase {
-        case .connecting: client?.upstreamEvent(self, .failed(.connectFailed))
+        case .connecting: report(.failed(.connectFailed))
         case .idle:
             context.pools[serviceIndex][instance.index].remove(self)
             close()
@@ -165,6 +177,7 @@ final class UpstreamConnection: EventHandler {
         guard phase != .closed else { return }
         phase = .closed
         client = nil
+        part = nil
         loop.cancelWakeUp(self)
         loop.deregister(self)
         Posix.close(fd)

@@ -1,3 +1,4 @@
+import CCurl
 import Glibc
 import SwitchyardCore
 
@@ -26,6 +27,8 @@ final class WorkerContext {
     fileprivate(set) var draining = false
     /// Client connections open on this worker (idle ones trim their buffers above a bound).
     fileprivate(set) var clientCount = 0
+    /// libcurl's multi handle for batch parts to URLs, made on first use (`curl()`).
+    private var curlMulti: CurlMulti?
     /// The worker's bookkeeping for a client connection that closed.
     fileprivate var onClientClosed: (ClientConnection) -> Void = { _ in }
 
@@ -84,6 +87,21 @@ final class WorkerContext {
             if e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM { return .localResources(e) }
             return .failed
         }
+    }
+
+    /// The worker's libcurl multi handle (driven by this loop), made on first use; nil when libcurl
+    /// cannot make one. A finished transfer goes to the `URLPartCall` its handle belongs to.
+    func curl() -> CurlMulti? {
+        if let curlMulti { return curlMulti }
+        guard let multi = try? CurlMulti(loop: loop) else { return nil }
+        multi.onDone = { easy, code in
+            var owner: UnsafeMutableRawPointer?
+            _ = sy_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &owner)
+            guard let owner else { return }
+            Unmanaged<URLPartCall>.fromOpaque(owner).takeUnretainedValue().done(code)
+        }
+        curlMulti = multi
+        return multi
     }
 
     /// A request id: 16 hex digits from this worker's `RequestIDGenerator` (a per-worker counter

@@ -56,6 +56,10 @@ extension Supervisor: AdminBackend {
                                            retries: service.retryTotals.sent.load(ordering: .relaxed),
                                            retriesRefusedByBudget: service.retryTotals.refused.load(ordering: .relaxed))
             snapshot.discovery = discoverySnapshots(service: service.config.name)
+            snapshot.cache = service.cache.map { c in
+                CacheSnapshot(hits: c.hits.load(ordering: .relaxed), misses: c.misses.load(ordering: .relaxed),
+                              stores: c.stores.load(ordering: .relaxed), entries: c.count, maxEntries: c.config.maxEntries)
+            }
             services.append(snapshot)
         }
         var snapshot = ProxySnapshot(version: ServerInfo.version, startedAtUnixMs: startedAtUnixMs,
@@ -64,6 +68,11 @@ extension Supervisor: AdminBackend {
                              clientConnections: limit.count, services: services,
                              unroutedProxyErrors: state.unroutedErrors.counts, transitions: log.journal.recent(),
                              discoveryUpdates: discoveryUpdates)
+        if state.batchPolicy != nil {
+            let b = state.batchCounters
+            snapshot.batch = BatchSnapshot(batches: b.batches.load(ordering: .relaxed), refused: b.refused.load(ordering: .relaxed),
+                                           parts: b.partCounts.map { BatchSnapshot.PartCount(outcome: $0.0, count: $0.1) })
+        }
         snapshot.reactions = reactions.snapshot()
         return snapshot
     }

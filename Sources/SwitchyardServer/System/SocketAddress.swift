@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 import SwitchyardCore
 
@@ -72,7 +73,7 @@ public struct SocketAddress: CustomStringConvertible, @unchecked Sendable {
         }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = SY_SOCK_STREAM
         var result: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(h, nil, &hints, &result)
         guard rc == 0, let first = result else {

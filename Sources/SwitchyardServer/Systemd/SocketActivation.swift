@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// Listening sockets handed over by systemd (`sd_listen_fds(3)`), read from the environment by hand.
@@ -59,7 +60,7 @@ public enum SocketActivation {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &length) == 0,
-              value == Int32(SOCK_STREAM.rawValue) else { return false }
+              value == SY_SOCK_STREAM else { return false }
         length = socklen_t(MemoryLayout<Int32>.size)
         return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) == 0 && value != 0
     }

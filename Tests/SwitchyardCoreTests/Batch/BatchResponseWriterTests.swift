@@ -75,3 +75,12 @@ import Testing
             + #""message":"no answer within 100 ms"},"duration_ms":100}]}"#)
     }
 }
+
+@Suite struct BatchResponseWriterCacheTests {
+    @Test("an answer from the cache is marked")
+    func cacheHit() {
+        let answer = BatchPartAnswer(status: 200, body: Array("1".utf8), instance: "i", cached: true)
+        #expect(BatchResponseWriterTests.render([BatchPartResult(id: nil, outcome: .answer(answer), duration: .zero)])
+            == #"{"responses":[{"status":200,"headers":{},"body":1,"duration_ms":0,"instance":"i","cache":"hit"}]}"#)
+    }
+}

@@ -4,8 +4,8 @@ import Testing
 @Suite struct ConfigDecoderBatchTests {
     @Test("without a multiplex section the batch endpoint is off; an empty one takes every default")
     func offAndDefaults() throws {
-        #expect(try decodeUnserved(["services": [demoService]]).get().multiplex == nil)
-        let m = try #require(try decodeUnserved(["services": [demoService], "multiplex": "null"]).get().multiplex)
+        #expect(try decode(["services": [demoService]]).get().multiplex == nil)
+        let m = try #require(try decode(["services": [demoService], "multiplex": "null"]).get().multiplex)
         #expect(m == BatchConfig())
         #expect(m.path == "/_multiplex" && m.maxParts == 50 && m.maxBody == 1 << 20)
         #expect(m.maxTimeout == .seconds(10) && m.defaultTimeout == .seconds(10) && m.allowURLs.isEmpty)
@@ -17,11 +17,11 @@ import Testing
             "path": "/batch", "max_parts": "20", "max_body": "256KiB", "max_timeout": "2s", "default_timeout": "500ms",
             "allow_urls": ["https://api.example.com/v1", "http://10.0.0.5:8080"],
         ]]
-        let m = try #require(try decodeUnserved(y).get().multiplex)
+        let m = try #require(try decode(y).get().multiplex)
         #expect(m == BatchConfig(path: "/batch", maxParts: 20, maxBody: 256 << 10, maxTimeout: .seconds(2),
                                  defaultTimeout: .milliseconds(500),
                                  allowURLs: ["https://api.example.com/v1", "http://10.0.0.5:8080"]))
-        let only = try #require(try decodeUnserved(["services": [demoService], "multiplex": ["max_timeout": "3s"]]).get().multiplex)
+        let only = try #require(try decode(["services": [demoService], "multiplex": ["max_timeout": "3s"]]).get().multiplex)
         #expect(only.defaultTimeout == .seconds(3))
     }
 
@@ -44,17 +44,17 @@ import Testing
          "multiplex.allow_urls: expected a list of URL prefixes like [\"https://api.example.com/v1\"], got `https://api.example.com`"),
     ])
     func mistakes(section: Y, expected: String) {
-        #expect(problemsUnserved(["services": [demoService], "multiplex": section]) == [expected])
+        #expect(problems(["services": [demoService], "multiplex": section]) == [expected])
     }
 
     @Test("a service's cache is off unless given; given, ttl and max_entries are read with defaults")
     func cache() throws {
-        #expect(try decodeUnserved(["services": [demoService]]).get().services[0].cache == nil)
+        #expect(try decode(["services": [demoService]]).get().services[0].cache == nil)
         let y: Y = ["services": [["name": "a", "routes": ["/"], "instances": ["http://h"],
                                   "cache": ["ttl": "5s", "max_entries": "10"]]]]
-        #expect(try decodeUnserved(y).get().services[0].cache == CacheConfig(ttl: .seconds(5), maxEntries: 10))
+        #expect(try decode(y).get().services[0].cache == CacheConfig(ttl: .seconds(5), maxEntries: 10))
         let empty: Y = ["services": [["name": "a", "routes": ["/"], "instances": ["http://h"], "cache": ["ttl": "1m"]]]]
-        #expect(try decodeUnserved(empty).get().services[0].cache == CacheConfig(ttl: .seconds(60), maxEntries: 1000))
+        #expect(try decode(empty).get().services[0].cache == CacheConfig(ttl: .seconds(60), maxEntries: 1000))
     }
 
     @Test("cache mistakes are named with their path", arguments: [
@@ -64,14 +64,13 @@ import Testing
     ])
     func cacheMistakes(section: Y, expected: String) {
         let y: Y = ["services": [["name": "a", "routes": ["/"], "instances": ["http://h"], "cache": section]]]
-        #expect(problemsUnserved(y) == [expected])
+        #expect(problems(y) == [expected])
     }
 
-    @Test("until the endpoint is served, a multiplex section and a service cache are refused")
-    func refusedUntilServed() {
-        #expect(problems(["services": [demoService], "multiplex": ["path": "/_batch"]])
-                == ["multiplex: the batch endpoint is not served yet (its keys are checked, but nothing would answer); remove the section"])
-        #expect(problems(["services": [["name": "a", "routes": ["/"], "instances": ["http://h"], "cache": ["ttl": "5s"]]]])
-                == ["services[0].cache: the batch endpoint's cache is not served yet (its keys are checked, but nothing would use them); remove the key"])
+    @Test("a batch body limit over accept.max_body is refused: every body is read under accept's limit")
+    func batchBodyOverAccept() {
+        #expect(problems(["services": [demoService], "accept": ["max_body": "64KiB"], "multiplex": ["max_body": "1MiB"]])
+                == ["multiplex.max_body: max_body (1048576 bytes) is over accept.max_body (65536 bytes): every request body, a batch's too, is read under accept.max_body"])
+        #expect(problems(["services": [demoService], "accept": ["max_body": "64KiB"], "multiplex": ["max_body": "64KiB"]]) == [])
     }
 }

@@ -45,19 +45,3 @@ func problems(_ y: Y) -> [String] {
 
 /// A minimal valid service.
 let demoService: Y = ["name": "demo", "routes": ["/"], "instances": ["http://127.0.0.1:9001"]]
-
-/// `decode`, with sections that are decoded but not served yet (`multiplex`, `cache`) accepted: for
-/// those sections' own decoding tests.
-func decodeUnserved(_ y: Y) -> Result<Config, ConfigLoadFailure> {
-    var decoder = ConfigDecoder(file: "t.yaml")
-    decoder.refusesUnservedSections = false
-    let config = decoder.decodeConfig(y.node)
-    if decoder.diagnostics.isEmpty { return .success(config) }
-    return .failure(ConfigLoadFailure(diagnostics: ConfigDecoder.sorted(decoder.diagnostics)))
-}
-
-/// `problems`, with not-yet-served sections accepted (see `decodeUnserved`).
-func problemsUnserved(_ y: Y) -> [String] {
-    if case .failure(let f) = decodeUnserved(y) { return f.diagnostics.map { "\($0.path): \($0.message)" } }
-    return []
-}

@@ -37,3 +37,22 @@ import Testing
         #expect(admit("POST", "/orders", "text/plain", json: false) == .service(0))
     }
 }
+
+@Suite struct RequestAdmissionBatchTests {
+    let routes = RouteTable(services: [ServiceConfig(name: "all", routes: ["/"], instances: [])])
+
+    func admit(_ method: String, _ path: String, batchPath: String?) -> RequestAdmission.Verdict {
+        let a = RequestAdmission(methods: ["POST", "GET"], routes: routes, requireJSON: true, batchPath: batchPath)
+        let m = Array(method.utf8), p = Array(path.utf8), c = Array("application/json".utf8)
+        return m.withUnsafeBytes { mb in p.withUnsafeBytes { pb in c.withUnsafeBytes { a.admit(method: mb, path: pb, contentType: $0) } } }
+    }
+
+    @Test("the batch path comes before the routes, without its query, and takes POST only")
+    func batchPath() {
+        #expect(admit("POST", "/_multiplex", batchPath: "/_multiplex") == .batch)
+        #expect(admit("POST", "/_multiplex?trace=1", batchPath: "/_multiplex") == .batch)
+        #expect(admit("GET", "/_multiplex", batchPath: "/_multiplex") == .rejected(.methodNotAllowed, service: nil))
+        #expect(admit("POST", "/_multiplex/x", batchPath: "/_multiplex") == .service(0))
+        #expect(admit("POST", "/_multiplex", batchPath: nil) == .service(0))
+    }
+}
