@@ -45,9 +45,7 @@ final class ExecRun: EventHandler {
         let pidfd = sy_pidfd_open(pid)
         guard pidfd >= 0 else {
             let error = SystemError.last("pidfd_open")
-            kill(-pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            Self.killAndReap(pid)
             Glibc.close(fds[0])
             throw error
         }
@@ -59,7 +57,13 @@ final class ExecRun: EventHandler {
         super.init(fd: pidfd)
         let out = ExecOutput(fd: fds[0], loop: loop)
         if loop.register(out, interest: .readable) { output = out } else { Glibc.close(fds[0]) }
-        loop.register(self, interest: .readable)
+        guard loop.register(self, interest: .readable) else {
+            // Without its pidfd in the loop nothing would reap it: end it now.
+            output?.close()
+            Self.killAndReap(pid)
+            Glibc.close(pidfd)
+            throw SystemError(call: "epoll_ctl(pidfd)", errno: EINVAL, message: "cannot watch the program's exit")
+        }
         loop.wakeUp(self, at: started + timeout)
     }
 
@@ -113,6 +117,13 @@ final class ExecRun: EventHandler {
         } else {
             kill(-pid, SIGKILL)
         }
+    }
+
+    /// Set-up failed after the spawn: SIGKILL to the group, then a (short) blocking reap.
+    private static func killAndReap(_ pid: pid_t) {
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
     }
 
     private static func spawn(_ command: [String], environment: [String], outputFd: Int32) throws -> pid_t {
