@@ -9,6 +9,9 @@ static inline CURLcode sy_easy_setopt_str(CURL *h, CURLoption o, const char *v) 
 static inline CURLcode sy_easy_setopt_write(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
 }
+static inline CURLcode sy_easy_setopt_read(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
+}
 static inline CURLcode sy_easy_setopt_closesocketfn(CURL *h, int (*f)(void *, curl_socket_t)) {
     return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f);
 }

@@ -51,4 +51,9 @@ int sy_accept4(int fd, struct sockaddr *addr, socklen_t *len);
 int sy_ignore_signal(int sig);
 /// memmem(3), a GNU extension.
 void *sy_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+/// pidfd_open(2) (Linux 5.3): a descriptor that becomes readable when the process exits. -1 on error.
+int sy_pidfd_open(int pid);
+/// pipe2(2) with O_CLOEXEC|O_NONBLOCK on the read end and O_CLOEXEC on the write end (the child's
+/// stdout and stderr block as usual). Returns 0 or -1.
+int sy_pipe_for_child(int fds[2]);
 #endif

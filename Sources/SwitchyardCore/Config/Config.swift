@@ -14,6 +14,9 @@ public struct Config: Sendable, Equatable {
     public var services: [ServiceConfig]
     /// The batch endpoint (`multiplex:`); nil (the section absent) leaves it off.
     public var multiplex: BatchConfig?
+    /// Reactions to state changes of every service (`reactions:`, SPEC section 9); a service's own
+    /// are in `ServiceConfig.reactions`.
+    public var reactions: [ReactionConfig] = []
 
     public init(listen: [ListenAddress] = [ListenAddress(host: "0.0.0.0", port: 8080)], workers: Int? = nil,
                 admin: AdminConfig = AdminConfig(), accept: AcceptConfig = AcceptConfig(),

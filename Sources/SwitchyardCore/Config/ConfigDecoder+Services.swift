@@ -1,6 +1,6 @@
 extension ConfigDecoder {
     static let serviceKeys = ["name", "routes", "balancer", "supplier", "instances", "health_check",
-                              "circuit_breaker", "retries", "cache"]
+                              "circuit_breaker", "retries", "cache", "reactions"]
 
     /// `services`: a non-empty list; names unique, and no route served by two services.
     mutating func services(_ node: YAMLNode, at path: ConfigPath) -> [ServiceConfig] {
@@ -66,6 +66,7 @@ extension ConfigDecoder {
             service.circuitBreaker = circuitBreaker(node, at: f.path.key("circuit_breaker"))
         }
         if let node = f["retries"] { service.retries = retries(node, at: f.path.key("retries")) }
+        if let node = f["reactions"] { service.reactions = reactions(node, at: f.path.key("reactions")) }
         if let node = f["cache"], !node.isNull {
             service.cache = cache(node, at: f.path.key("cache"))
         }

@@ -9,13 +9,23 @@ public struct ConfigDecoder {
     /// Everything reported so far, in the order found.
     public internal(set) var diagnostics: [ConfigDiagnostic] = []
 
-    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex"]
+    static let topLevelKeys = ["listen", "workers", "admin", "accept", "timeouts", "log", "reload", "services", "multiplex", "reactions"]
 
-    public init(file: String) { self.file = file }
+    /// Says why an `exec` reaction's program cannot be run (nil when it can), e.g. that no executable
+    /// file has that path or no `PATH` directory holds that name. The shell injects a check of the
+    /// file system; without one (the core's own tests) any absolute path or bare name passes.
+    public var programProblem: ((String) -> String?)?
+
+    public init(file: String, programProblem: ((String) -> String?)? = nil) {
+        self.file = file
+        self.programProblem = programProblem
+    }
 
     /// Decodes `root` (the document's top node) into a `Config`, or every problem found in it.
-    public static func decode(_ root: YAMLNode, file: String) -> Result<Config, ConfigLoadFailure> {
-        var decoder = ConfigDecoder(file: file)
+    /// `programProblem`: see the property.
+    public static func decode(_ root: YAMLNode, file: String,
+                              programProblem: ((String) -> String?)? = nil) -> Result<Config, ConfigLoadFailure> {
+        var decoder = ConfigDecoder(file: file, programProblem: programProblem)
         let config = decoder.decodeConfig(root)
         if decoder.diagnostics.isEmpty { return .success(config) }
         return .failure(ConfigLoadFailure(diagnostics: sorted(decoder.diagnostics)))
@@ -59,6 +69,7 @@ public struct ConfigDecoder {
                        "max_body (\(m.maxBody) bytes) is over accept.max_body (\(config.accept.maxBody) bytes): every request body, a batch's too, is read under accept.max_body")
             }
         }
+        if let node = f["reactions"] { config.reactions = reactions(node, at: .root.key("reactions")) }
         return config
     }
 

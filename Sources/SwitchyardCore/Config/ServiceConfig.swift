@@ -15,6 +15,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var retries: RetryConfig
     /// The response cache for batch parts (`cache:`); nil = off.
     public var cache: CacheConfig?
+    /// Reactions to this service's state changes (`reactions:`, SPEC section 9).
+    public var reactions: [ReactionConfig] = []
 
     public init(name: String, routes: [String], balancer: BalancerKind = .roundRobin,
                 supplier: SupplierKind = .cooldown, instances: [InstanceConfig],

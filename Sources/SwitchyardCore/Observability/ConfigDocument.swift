@@ -3,7 +3,8 @@
 /// Durations are strings with a unit as the file takes them (`250ms`, `5s`, `2m`; `ns` when not a
 /// whole millisecond), sizes plain byte counts, rates fractions 0...1, priorities integers,
 /// `workers: "auto"` when unset, `multiplex` and each service's `cache` `null` when off. `admin.token` is `"<redacted>"` when set and `null` otherwise:
-/// the token never leaves the process.
+/// the token never leaves the process. So do webhook secrets: header values read `"<redacted>"` and a
+/// webhook URL keeps only its scheme, host and port (a Slack webhook's path is its credential).
 public enum ConfigDocument {
     /// What `admin.token` reads as when a token is set.
     public static let redacted = "<redacted>"
@@ -93,6 +94,7 @@ public enum ConfigDocument {
         } else {
             w.null(into: &out)
         }
+        w.key("reactions", into: &out); writeReactions(c.reactions, &w, &out)
         w.endObject(into: &out)
     }
 
@@ -188,10 +190,11 @@ public enum ConfigDocument {
         } else {
             w.null(into: &out)
         }
+        w.key("reactions", into: &out); writeReactions(s.reactions, &w, &out)
         w.endObject(into: &out)
     }
 
-    private static func writeStrings(_ values: [String], _ w: inout JSONWriter, _ out: inout ByteBuffer) {
+    static func writeStrings(_ values: [String], _ w: inout JSONWriter, _ out: inout ByteBuffer) {
         w.beginArray(into: &out)
         for v in values { w.value(v, into: &out) }
         w.endArray(into: &out)

@@ -50,6 +50,7 @@ public enum PrometheusExposition {
 
         writeDiscovery(&out, s)
         writeBatch(&out, s)
+        writeReactions(&out, s.reactions)
 
         family(&out, "switchyard_upstream_requests_total", "counter", "Attempts sent to the instance.")
         forEachInstance(s) { service, i in
@@ -125,7 +126,7 @@ public enum PrometheusExposition {
         }
     }
 
-    private static func family(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
+    static func family(_ out: inout ByteBuffer, _ name: StaticString, _ type: StaticString,
                                _ help: StaticString) {
         out.write("# HELP ")
         out.write(name)

@@ -30,6 +30,8 @@ public struct ProxySnapshot: Sendable, Equatable {
     public var discoveryUpdates = 0
     /// The batch endpoint's counters; nil when it is off.
     public var batch: BatchSnapshot?
+    /// The configured reactions, their counts and their recent outcomes.
+    public var reactions = ReactionsSnapshot()
 
     public init(version: String, startedAtUnixMs: Int, nowUnixMs: Int, now: Instant, draining: Bool = false,
                 reloads: Int = 0, reloadFailures: Int = 0, clientConnections: Int = 0,

@@ -73,6 +73,8 @@ public enum StatsDocument {
         w.beginArray(into: &out)
         for service in s.services { writeService(service, s, &w, &out) }
         w.endArray(into: &out)
+        w.key("reactions", into: &out)
+        writeReactions(s.reactions, &w, &out)
     }
 
     /// `{"service":...,"code":...,"status":...,"count":...}` for each error answered at least once;

@@ -53,6 +53,18 @@ extension ReactionEvent {
     /// such as `{"text":"{{service}}: {{instance}} is {{kind}} ({{reason}})"}`), and `{{event}}` by
     /// the event's JSON object. Unknown placeholders stay as written.
     public func fill(_ template: String) -> String {
+        fill(template, event: json, value: Self.escapedForJSONString)
+    }
+
+    /// `template` with the same placeholders replaced by the plain values, line breaks turned into
+    /// spaces (for a mail's subject line), and `{{event}}` by the event's JSON.
+    public func fillText(_ template: String) -> String {
+        fill(template, event: json) { value in
+            String(value.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
+        }
+    }
+
+    private func fill(_ template: String, event: String, value render: (String) -> String) -> String {
         let values: [(String, String)] = [("kind", kind.rawValue), ("service", service), ("instance", instance ?? ""),
                                           ("reason", reason), ("time", timeText)]
         var out = ""
@@ -66,9 +78,9 @@ extension ReactionEvent {
             }
             let key = after[..<close.lowerBound].trimmingSpaces
             if key == "event" {
-                out += json
+                out += event
             } else if let value = values.first(where: { $0.0 == key })?.1 {
-                out += Self.escapedForJSONString(value)
+                out += render(value)
             } else {
                 out += rest[open.lowerBound ..< close.upperBound]
             }

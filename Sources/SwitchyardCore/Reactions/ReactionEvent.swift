@@ -59,6 +59,8 @@ public struct ReactionEvent: Sendable, Equatable {
     }
 
     /// What the event is about: the instance URL, or the service for service events. Streaks and
-    /// `every` are counted per subject, so one flapping instance does not silence another.
-    public var subject: String { instance ?? service }
+    /// `every` are counted per subject, so one flapping instance does not silence another. An
+    /// instance's subject names its service too: a URL listed by two services yields one event per
+    /// service for one transition, and a global reaction must not count them as two in a row.
+    public var subject: String { instance.map { "\(service) \($0)" } ?? service }
 }

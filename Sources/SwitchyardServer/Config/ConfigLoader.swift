@@ -19,7 +19,29 @@ public enum ConfigLoader {
 
     /// Parses `bytes` as the YAML of `file` (the name shown in diagnostics) and decodes it.
     public static func load(bytes: [UInt8], file: String) -> Result<Config, ConfigLoadFailure> {
-        YAMLReader.read(bytes, file: file).flatMap { ConfigDecoder.decode($0, file: file) }
+        YAMLReader.read(bytes, file: file).flatMap { ConfigDecoder.decode($0, file: file, programProblem: programProblem) }
+    }
+
+    /// Why an `exec` reaction's program cannot be run: an absolute path must name an executable
+    /// file; a bare name must be one in a directory of this process's `PATH` (as `posix_spawnp`
+    /// will look it up). Nil when it can be run.
+    static func programProblem(_ program: String) -> String? {
+        if program.hasPrefix("/") {
+            return isExecutableFile(program) ? nil : "`\(program)` is not an executable file (\(errorText(errno)))"
+        }
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") where isExecutableFile("\(dir)/\(program)") { return nil }
+        return "no executable `\(program)` in PATH (\(path)); write its absolute path"
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            errno = EISDIR
+            return false
+        }
+        return access(path, X_OK) == 0
     }
 
     struct ReadError: Error { var text: String }

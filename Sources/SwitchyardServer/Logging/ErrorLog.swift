@@ -13,6 +13,9 @@ public final class ErrorLog: Sendable {
     let journal = TransitionJournal()
     /// `LogLevel.rawValue` of the lowest level written.
     private let levelRaw: Atomic<Int>
+    /// Told of every breaker transition, on the thread that made it (reactions forward them to the
+    /// control loop). Set once at start, before the workers run.
+    private let breakerObserver = Mutex<(@Sendable (InstanceState, BreakerTransition) -> Void)?>(nil)
 
     public init(level: LogLevel, fd: Int32 = 2) {
         levelRaw = Atomic(level.rawValue)
@@ -36,6 +39,13 @@ public final class ErrorLog: Sendable {
         write(lvl, { "breaker \(instance.label): \(transition.from.rawValue) -> \(transition.to.rawValue) (\(transition.reason))" })
         journal.append(TransitionRecord(at: transition.at, subject: "breaker \(instance.label)", from: transition.from.rawValue,
                                         to: transition.to.rawValue, reason: "\(transition.reason)"))
+        breakerObserver.withLock { $0 }?(instance, transition)
+    }
+
+    /// Calls `observer` with every breaker transition from now on, on the thread that made it: it
+    /// must not block (a worker's loop is waiting). Callable from any thread.
+    func observeBreakers(_ observer: @escaping @Sendable (InstanceState, BreakerTransition) -> Void) {
+        breakerObserver.withLock { $0 = observer }
     }
 
     private func write(_ lvl: LogLevel, _ message: () -> String) {

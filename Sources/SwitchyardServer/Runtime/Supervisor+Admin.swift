@@ -73,6 +73,7 @@ extension Supervisor: AdminBackend {
             snapshot.batch = BatchSnapshot(batches: b.batches.load(ordering: .relaxed), refused: b.refused.load(ordering: .relaxed),
                                            parts: b.partCounts.map { BatchSnapshot.PartCount(outcome: $0.0, count: $0.1) })
         }
+        snapshot.reactions = reactions.snapshot()
         return snapshot
     }
 

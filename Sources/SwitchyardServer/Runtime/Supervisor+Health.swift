@@ -39,6 +39,7 @@ extension Supervisor {
             if level == .warning { log.warning(line) } else { log.info(line) }
             log.journal.append(TransitionRecord(at: t.at, subject: subject, from: t.from.rawValue,
                                                 to: t.to.rawValue, reason: t.reason))
+            for (instance, service) in use.members { healthChanged(instance, of: service, t) }
         }
     }
 }
@@ -46,14 +47,15 @@ extension Supervisor {
 /// The instances one health-check target gives a verdict for (one per service listing its URL with
 /// its check), and those services' names for the log.
 struct HealthTargetUse {
-    private(set) var instances: [InstanceState] = []
-    private var names: [String] = []
+    /// Each instance with the service that lists it.
+    private(set) var members: [(instance: InstanceState, service: ServiceState)] = []
 
     mutating func add(_ instance: InstanceState, of service: ServiceState) {
-        instances.append(instance)
-        names.append(service.config.name)
+        members.append((instance, service))
     }
 
+    var instances: [InstanceState] { members.map(\.instance) }
+
     /// `orders` or `orders,billing`.
-    var serviceNames: String { names.joined(separator: ",") }
+    var serviceNames: String { members.map(\.service.config.name).joined(separator: ",") }
 }

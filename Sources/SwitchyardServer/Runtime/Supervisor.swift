@@ -41,6 +41,10 @@ final class Supervisor {
     private var watchdogTimer: ControlTimer?
     /// Per worker: the control-loop time of its last answered heartbeat (watchdog).
     private let heartbeats: [Heartbeat]
+    /// The configured reactions and their runs (SPEC section 9).
+    let reactions: ReactionRunner
+    /// Whether each service had an available instance at its last transition.
+    var availability = ServiceAvailability()
 
     init(config: Config, configPath: String, log: ErrorLog) throws {
         self.configPath = configPath
@@ -55,6 +59,7 @@ final class Supervisor {
         notifier = SystemdNotifier(environment: ProcessInfoLite.environment)
         ref = SupervisorRef(handle: control.handle)
         heartbeats = (0..<count).map { _ in Heartbeat() }
+        reactions = ReactionRunner(loop: control, log: log, config: config)
         let (s, ns) = WallClock.now()
         startedAtUnixMs = s * 1000 + ns / 1_000_000
         do {
@@ -101,6 +106,7 @@ final class Supervisor {
                 self.healthResult(target: target, result: result, transition: transition, verdict: verdict)
             }
             healthChecker = checker
+            observeBreakers()
             group = try WorkerGroup(count: slots.count) { loop in shared.setUp(loop) }
             signals = try SignalSource(loop: control) { [unowned self] signal in self.handleSignal(signal) }
             // READY once the listeners are bound and every instance's first health round is known.
@@ -225,6 +231,7 @@ final class Supervisor {
         let removed = plan.listenRemoved.filter { listenSockets[$0] != nil }
         applyLiveSettings(next)
         state = nextState
+        reactions.reconfigure(next)
         fileConfig = loadedFile
         discovery?.follow(loadedFile)
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
@@ -267,6 +274,7 @@ final class Supervisor {
             return
         }
         state = nextState
+        reactions.reconfigure(next)
         healthChecker?.replaceTargets(makeHealthTargets(nextState))
         for (i, slot) in slots.enumerated() {
             group?.handles[i].execute {

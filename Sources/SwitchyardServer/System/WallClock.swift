@@ -12,6 +12,12 @@ public enum WallClock {
         return (ts.tv_sec, ts.tv_nsec)
     }
 
+    /// Milliseconds since the Unix epoch.
+    public static func nowUnixMs() -> Int {
+        let t = now()
+        return t.seconds * 1000 + t.nanoseconds / 1_000_000
+    }
+
     /// Appends the current time as RFC 3339 UTC with milliseconds: `2024-05-01T12:34:56.789Z`.
     public static func rfc3339(into buffer: inout ByteBuffer) {
         let t = now()

@@ -209,6 +209,6 @@ import Testing
         #expect(problems(.plain("")) == ["(root): the config is empty; at least `services` is required"])
         #expect(problems(["a"]) == [
             "(root): expected a mapping with keys `listen`, `workers`, `admin`, `accept`, `timeouts`, `log`, `reload`, "
-                + "`services`, `multiplex`, got a list"])
+                + "`services`, `multiplex`, `reactions`, got a list"])
     }
 }

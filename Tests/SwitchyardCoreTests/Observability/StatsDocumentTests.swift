@@ -21,7 +21,8 @@ import Testing
             "protocol_errors":0,"slow_calls":0,"slow_call_rate":0,"p50_ms":0,"p90_ms":0,"p99_ms":0},\
             "totals":{"requests":0,"responses":{"2xx":0,"3xx":0,"4xx":0,"5xx":0},"connect_failures":0,"timeouts":0,\
             "protocol_errors":0,"connections_opened":0},\
-            "latency":{"count":0,"sum_ms":0,"p50_ms":0,"p90_ms":0,"p99_ms":0},"health":null}]}]}
+            "latency":{"count":0,"sum_ms":0,"p50_ms":0,"p90_ms":0,"p99_ms":0},"health":null}]}],\
+            "reactions":{"configured":[],"recent":[]}}
             """)
         let isValid = F.isValidJSON(out)
         #expect(isValid)

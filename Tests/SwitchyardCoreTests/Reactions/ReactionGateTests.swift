@@ -47,6 +47,16 @@ import Testing
         #expect(gate.decide(event(.serviceUnavailable, nil), at: t0) == .counting(count: 1, trigger: 2))
         #expect(gate.decide(event(.serviceUnavailable, nil), at: t0) == .run)
     }
+
+    @Test("one instance URL in two services is two subjects: one transition does not make a streak of two")
+    func subjectPerService() {
+        var gate = ReactionGate(on: [.instanceDown], trigger: 2)
+        var other = event(.instanceDown)
+        other.service = "billing"
+        #expect(gate.decide(event(.instanceDown), at: at(1)) == .counting(count: 1, trigger: 2))
+        #expect(gate.decide(other, at: at(1)) == .counting(count: 1, trigger: 2))
+        #expect(gate.decide(event(.instanceDown), at: at(2)) == .run)
+    }
 }
 
 @Suite struct ReactionEventTests {

@@ -70,7 +70,7 @@ import Testing
     func shippedConfig() throws {
         let path = TestPaths.packageRoot.appendingPathComponent("config.yaml").path
         let config = try ConfigLoader.load(path: path).get()
-        #expect(config.summary == "config OK: 1 service, 2 instances, listen 127.0.0.1:8080, admin 127.0.0.1:9901")
+        #expect(config.summary == "config OK: 1 service, 2 instances, 1 reaction, listen 127.0.0.1:8080, admin 127.0.0.1:9901")
         let demo = try #require(config.services.first)
         #expect(demo.name == "demo" && demo.routes == ["/"])
         #expect(demo.balancer == .roundRobin && demo.supplier == .cooldown)

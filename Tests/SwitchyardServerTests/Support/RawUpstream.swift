@@ -18,6 +18,7 @@ final class RawUpstream: @unchecked Sendable {
     private let answer: @Sendable (String) -> Answer
     private let lock = NSLock()
     private var received: [String] = []
+    private var receivedBodies: [String] = []
     private var stopped = false
 
     init(answer: @escaping @Sendable (_ path: String) -> Answer) throws {
@@ -54,6 +55,9 @@ final class RawUpstream: @unchecked Sendable {
 
     /// The raw request heads received so far, in order.
     var requests: [String] { lock.withLock { received } }
+
+    /// The request bodies received so far, in order (a webhook receiver's payloads).
+    var bodies: [String] { lock.withLock { receivedBodies } }
 
     private func acceptLoop() {
         while true {
@@ -93,8 +97,12 @@ final class RawUpstream: @unchecked Sendable {
                 if n <= 0 { return }
                 pending += chunk[0..<n]
             }
+            let body = String(decoding: pending[headEnd..<headEnd + length], as: UTF8.self)
             pending.removeFirst(headEnd + length)
-            lock.withLock { received.append(head) }
+            lock.withLock {
+                received.append(head)
+                receivedBodies.append(body)
+            }
             let path = head.split(separator: " ", maxSplits: 2).dropFirst().first.map(String.init) ?? "/"
             let reply = answer(path)
             var off = 0
