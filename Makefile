@@ -71,7 +71,7 @@ browser:
 # docs/dashboard.png: the three-state browser test, 30 updates so that the sparklines have a history.
 dashboard-screenshot: deps browser
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	SWITCHYARD_DASHBOARD_SCREENSHOTS=docs SWITCHYARD_DASHBOARD_UPDATES=30 \
+	SWITCHYARD_DASHBOARD_SCREENSHOTS=docs SWITCHYARD_DASHBOARD_UPDATES=30 SWITCHYARD_DASHBOARD_HEIGHT=1640 \
 		$(SWIFT) test --skip-build $(BUILD_FLAGS) --filter DashboardBrowserTests/threeStates
 
 # libFuzzer targets in Fuzz/ (see scripts/fuzz.sh and docs/ROBUSTNESS.md); binaries cached in .build/fuzz.

@@ -1,4 +1,10 @@
 extension StatsDocument {
+    /// The `reactions` value of `/stats` alone (the dashboard's `/events` embeds it as is).
+    public static func writeReactions(_ r: ReactionsSnapshot, into out: inout ByteBuffer) {
+        var w = JSONWriter()
+        writeReactions(r, &w, &out)
+    }
+
     /// `"reactions": {"configured": [...], "recent": [...]}` (docs/ADMIN.md): each configured reaction
     /// with its counts (`service` null for a global one), then the recent outcomes, newest last.
     static func writeReactions(_ r: ReactionsSnapshot, _ w: inout JSONWriter, _ out: inout ByteBuffer) {

@@ -88,4 +88,14 @@ extension Supervisor: AdminBackend {
                 nextQueryAt: r.nextRoundAt)
         }
     }
+
+    /// The `reactions` value for the dashboard's `/events`, as `/stats` gives it; nil when no
+    /// reaction is configured and none ran (the page then says "no reactions configured").
+    func reactionsJSON() -> [UInt8]? {
+        let r = reactions.snapshot()
+        guard !r.configured.isEmpty || !r.recent.isEmpty else { return nil }
+        var out = ByteBuffer(capacity: 1024)
+        StatsDocument.writeReactions(r, into: &out)
+        return out.readableArray()
+    }
 }

@@ -48,8 +48,14 @@ struct DashboardBrowserTests {
         try ObservabilityTests.setHealth(failing, 503)
         let flapping = try Self.flappingUpstream()
         defer { flapping.stop() }
+        // A global reaction that logs every instance transition: the page lists it and its runs.
         let proxy = try ProxyUnderTest(services: serviceYAML(instances: [healthy.url, failing.url, flapping.url],
-                                                             extra: Self.healthCheck))
+                                                             extra: Self.healthCheck), extra: """
+            reactions:
+              - name: journal
+                on: [instance_down, instance_up]
+                log: null
+            """)
         #expect(try ObservabilityTests.eventually(timeout: 15) {
             try ObservabilityTests.instanceStats(proxy, failing.url)?["state"] as? String == "unhealthy"
                 && (try Self.healthChanges(proxy, flapping.url)) >= 5
@@ -71,7 +77,9 @@ struct DashboardBrowserTests {
         let wide = dir + "/dashboard.png", phone = dir + "/dashboard-phone.png"
         // `make dashboard-screenshot` asks for more updates, so that the picture has sparklines.
         let updates = ProcessInfo.processInfo.environment["SWITCHYARD_DASHBOARD_UPDATES"].flatMap { Int($0) } ?? 8
-        let dom = try Chromium.run(page + "?updates=\(updates)", ["--window-size=1200,900", "--screenshot=" + wide, "--dump-dom"],
+        // ... and a taller window, so that the picture reaches the reactions below the transitions.
+        let height = ProcessInfo.processInfo.environment["SWITCHYARD_DASHBOARD_HEIGHT"].flatMap { Int($0) } ?? 900
+        let dom = try Chromium.run(page + "?updates=\(updates)", ["--window-size=1200,\(height)", "--screenshot=" + wide, "--dump-dom"],
                                    timeout: Double(updates) + 20)
         _ = try Chromium.run(page + "?updates=3", ["--window-size=375,800", "--screenshot=" + phone])
         Chromium.keep([wide])
@@ -95,7 +103,8 @@ struct DashboardBrowserTests {
             .prefix { $0 != "<" }
         #expect(Double(rps.map(String.init) ?? "") ?? 0 > 0, "req/s \(rps ?? "none")")
         #expect(dom.contains("health demo \(flapping.url)"))
-        #expect(dom.contains("no reactions configured"))
+        #expect(Chromium.elements("div", in: dom).first { $0["id"] == "reactions" }?["data-reactions"] == "1", "\(dom.suffix(3000))")
+        #expect(dom.contains("journal"))
         #expect(Chromium.isPNG(wide), "\(wide)")
         #expect(Chromium.isPNG(phone), "\(phone)")
     }

@@ -95,6 +95,28 @@ import Testing
         #expect(metrics.contains(#"switchyard_reactions_total{service="orders",reaction="hook",kind="webhook",outcome="executed"} 2"#))
     }
 
+    @Test("the dashboard's /events carries the reactions and their recent outcomes, as /stats does")
+    func eventsCarryReactions() throws {
+        let a = try EchoUpstream(name: "a")
+        let proxy = try Self.proxy(a, reactions: """
+              - name: journal
+                on: [instance_down, instance_up]
+                log: null
+            """)
+        try ObservabilityTests.setHealth(a, 503)
+        #expect(ObservabilityTests.eventually { (try? Self.configured(proxy, "journal")?["executed"] as? Int) == 1 })
+        let c = try RawConnection(port: proxy.adminPort)
+        try c.send("GET /events HTTP/1.1\r\nHost: admin\r\n\r\n")
+        _ = try c.readResponse(headRequest: true)
+        let json = try #require(AdminEventsTests.data(try c.readEvent()))
+        let reactions = json["reactions"] as? [String: Any]
+        let configured = (reactions?["configured"] as? [[String: Any]])?.first
+        #expect(configured?["name"] as? String == "journal" && configured?["kind"] as? String == "log")
+        #expect(configured?["executed"] as? Int == 1)
+        let recent = (reactions?["recent"] as? [[String: Any]])?.last
+        #expect(recent?["event"] as? String == "instance_down" && recent?["outcome"] as? String == "executed")
+    }
+
     @Test("a service whose only instance goes down is unavailable once, and available once when it is back")
     func serviceUnavailableAndBack() throws {
         let a = try EchoUpstream(name: "a")
