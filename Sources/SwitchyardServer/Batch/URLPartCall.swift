@@ -17,7 +17,7 @@ final class URLPartCall: BatchCall {
     let index: Int
     let url: TargetURL
     private var easy: UnsafeMutableRawPointer?
-    private var multi: CurlMulti?
+    private var transfers: CurlTransfers?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var requestBody: [UInt8] = []
     private var body = ByteBuffer(capacity: 0)
@@ -27,8 +27,6 @@ final class URLPartCall: BatchCall {
     private var refusal: String?
     private var overLimit = false
     private var ended = false
-    /// Whether the handle is in the multi handle (curl removed it before reporting it done).
-    private var added = false
 
     /// `scheme://host:port`, the part's answer's `instance`.
     private var origin: String { "\(url.scheme)://\(url.isIPv6 ? "[\(url.host)]" : url.host):\(url.port)" }
@@ -42,13 +40,13 @@ final class URLPartCall: BatchCall {
     deinit { cleanUp() }
 
     func start(deadline: Instant) {
-        guard let multi = run.context.curl(), let h = curl_easy_init() else {
+        guard let transfers = run.context.curl(), let h = curl_easy_init() else {
             finish(.error(BatchPartError(code: "upstream_unavailable", message: "libcurl could not start the call")))
             return
         }
-        self.multi = multi
+        self.transfers = transfers
         easy = h
-        multi.adopt(h)
+        transfers.multi.adopt(h)
         let part = run.request.parts[index]
         let me = Unmanaged.passUnretained(self).toOpaque()
         if case .url(let text) = part.target { _ = sy_easy_setopt_str(h, CURLOPT_URL, text) }
@@ -89,13 +87,11 @@ final class URLPartCall: BatchCall {
             return size &* count
         }
         _ = sy_easy_setopt_ptr(h, CURLOPT_OPENSOCKETDATA, me)
-        added = true
         _ = sy_easy_setopt_opensocketfn(h) { clientp, purpose, address in
             guard let clientp, let address else { return SY_CURL_SOCKET_BAD }
             return Unmanaged<URLPartCall>.fromOpaque(clientp).takeUnretainedValue().openSocket(address)
         }
-        if let error = multi.add(h) {
-            added = false
+        if let error = transfers.start(h, done: { [unowned self] code in self.done(code) }) {
             finish(.error(BatchPartError(code: "upstream_unavailable", message: "libcurl: \(error)")))
         }
     }
@@ -106,9 +102,8 @@ final class URLPartCall: BatchCall {
         cleanUp()
     }
 
-    /// The transfer finished (`WorkerContext.curl`'s `onDone`).
-    func done(_ code: CURLcode) {
-        added = false
+    /// The transfer finished.
+    private func done(_ code: CURLcode) {
         guard !ended, let h = easy else { return }
         let outcome: BatchPartResult.Outcome
         if let refusal {
@@ -184,8 +179,7 @@ final class URLPartCall: BatchCall {
 
     private func cleanUp() {
         if let h = easy {
-            if added { multi?.remove(h) }
-            added = false
+            transfers?.cancel(h)
             curl_easy_cleanup(h)
             easy = nil
         }

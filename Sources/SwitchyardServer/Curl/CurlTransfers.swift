@@ -2,7 +2,7 @@ import CCurl
 import SwitchyardCore
 
 /// One-off libcurl transfers on an event loop, each with its own completion (reactions: webhooks
-/// and mail). One `CurlMulti` (no threads: curl's sockets and timer are loop handlers); an easy
+/// and mail on the control loop; batch parts to URLs on each worker's loop). One `CurlMulti` (no threads: curl's sockets and timer are loop handlers); an easy
 /// handle is `adopt`ed once, may be started again from its completion (a retry), and is freed by
 /// its owner after its last transfer.
 ///
@@ -24,6 +24,12 @@ final class CurlTransfers {
         if let problem = multi.add(easy) { return problem }
         completions[easy] = done
         return nil
+    }
+
+    /// Abandons a transfer still running: no completion runs for it.
+    func cancel(_ easy: UnsafeMutableRawPointer) {
+        guard completions.removeValue(forKey: easy) != nil else { return }
+        multi.remove(easy)
     }
 
     /// Transfers running now.

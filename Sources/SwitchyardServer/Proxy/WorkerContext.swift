@@ -1,4 +1,3 @@
-import CCurl
 import Glibc
 import SwitchyardCore
 
@@ -27,8 +26,8 @@ final class WorkerContext {
     fileprivate(set) var draining = false
     /// Client connections open on this worker (idle ones trim their buffers above a bound).
     fileprivate(set) var clientCount = 0
-    /// libcurl's multi handle for batch parts to URLs, made on first use (`curl()`).
-    private var curlMulti: CurlMulti?
+    /// libcurl for batch parts to URLs, made on first use (`curl()`).
+    private var curlTransfers: CurlTransfers?
     /// The worker's bookkeeping for a client connection that closed.
     fileprivate var onClientClosed: (ClientConnection) -> Void = { _ in }
 
@@ -89,19 +88,12 @@ final class WorkerContext {
         }
     }
 
-    /// The worker's libcurl multi handle (driven by this loop), made on first use; nil when libcurl
-    /// cannot make one. A finished transfer goes to the `URLPartCall` its handle belongs to.
-    func curl() -> CurlMulti? {
-        if let curlMulti { return curlMulti }
-        guard let multi = try? CurlMulti(loop: loop) else { return nil }
-        multi.onDone = { easy, code in
-            var owner: UnsafeMutableRawPointer?
-            _ = sy_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &owner)
-            guard let owner else { return }
-            Unmanaged<URLPartCall>.fromOpaque(owner).takeUnretainedValue().done(code)
-        }
-        curlMulti = multi
-        return multi
+    /// The worker's libcurl transfers (driven by this loop), made on first use; nil when libcurl
+    /// cannot make a multi handle.
+    func curl() -> CurlTransfers? {
+        if let curlTransfers { return curlTransfers }
+        curlTransfers = try? CurlTransfers(loop: loop)
+        return curlTransfers
     }
 
     /// A request id: 16 hex digits from this worker's `RequestIDGenerator` (a per-worker counter
