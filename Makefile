@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 DEBS        := libyaml-dev libcurl4-openssl-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: dns-server browser dashboard-screenshot all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
+.PHONY: dns-server browser tls-server dashboard-screenshot all deps build release run test check clean install bench help verify-units fuzz fuzz-smoke fuzz-json varnishtest faults-long soak tsan bench-health bench-cpu
 
 all: build
 
@@ -55,7 +55,7 @@ check: build
 run: release
 	@./scripts/run-demo.sh $(CONFIG)
 
-test: deps verify-units dns-server browser
+test: deps verify-units dns-server browser tls-server
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 	@$(MAKE) --no-print-directory varnishtest fuzz-smoke
@@ -87,6 +87,13 @@ dns-server:
 	@[ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || { \
 		echo "installing: dnsmasq-base"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq dnsmasq-base >/dev/null; \
+	}
+
+# The batch endpoint's HTTPS test makes a certificate with openssl and serves it with Python's ssl.
+tls-server:
+	@command -v openssl >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || { \
+		echo "installing: openssl python3"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openssl python3 >/dev/null; \
 	}
 
 # Tests/varnishtest/*.vtc against the debug build (scripts/varnishtest.sh); installs varnish when missing.

@@ -39,8 +39,8 @@ final class TLSUpstream {
         certificatePath = dir.appendingPathComponent("cert.pem").path
         let key = dir.appendingPathComponent("key.pem").path
         let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                              "-keyout", key, "-out", certificatePath, "-days", "1", "-subj", "/CN=127.0.0.1",
                              "-addext", "subjectAltName=IP:127.0.0.1"]
         openssl.standardOutput = FileHandle.nullDevice
@@ -51,7 +51,7 @@ final class TLSUpstream {
         let scriptPath = dir.appendingPathComponent("tls_upstream.py").path
         try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         port = Net.freePort()
-        process = try TestProcess("/usr/bin/python3", [scriptPath, "\(port)", certificatePath, key], name: "tls-\(port)")
+        process = try TestProcess("/usr/bin/env", ["python3", scriptPath, "\(port)", certificatePath, key], name: "tls-\(port)")
         guard Net.waitForPort(port) else { throw TestError("the TLS upstream did not start: \(process.output)") }
     }
 }
