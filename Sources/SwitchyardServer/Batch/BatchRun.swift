@@ -130,7 +130,7 @@ final class BatchRun: EventHandler {
             }
             let call = ServicePartCall(run: self, index: index, view: views[s], serviceIndex: s)
             calls[index] = call
-            call.start(deadline: deadline)
+            call.start()
         case .url(let url):
             let call = URLPartCall(run: self, index: index, url: url)
             calls[index] = call

@@ -2,8 +2,8 @@ import Glibc
 import SwitchyardCore
 
 /// A batch part to a configured service, run through the proxy path on the worker's loop: the
-/// service's selector, breaker, retries, budget and pools, with the part's deadline as the
-/// exchange's response timeout. The decisions are `ProxyExchange`'s, as for a client's request;
+/// service's selector, breaker, retries, budget and pools; the batch cancels the part at its
+/// deadline. The decisions are `ProxyExchange`'s, as for a client's request;
 /// here each action becomes socket work, and the whole response is collected (`ResponseBodyReader`)
 /// instead of streamed, then reported to the batch.
 final class ServicePartCall: EventHandler, BatchCall {
@@ -34,12 +34,15 @@ final class ServicePartCall: EventHandler, BatchCall {
         super.init(fd: -1)
     }
 
-    /// Starts the exchange; it must end by `deadline` (the batch's timer enforces it too).
-    func start(deadline: Instant) {
+    /// Starts the exchange. Its own limits are the operator's (`timeouts.response`, `timeouts.attempt`):
+    /// running past them is the instance's failure, as for any request. The part's deadline is the
+    /// client's choice, so the batch's timer enforces it by cancelling the part, which records no
+    /// verdict: a client sending short deadlines cannot trip a breaker.
+    func start() {
         let now = loop.now
-        let responseNanos = UInt64(max(0, deadline.nanoseconds(since: now)))
         let action = exchange.start(policy: view.attemptPolicy, instanceCount: view.instances.count,
-                                    responseNanos: max(responseNanos, 1), attemptNanos: run.state.timeoutNanos.attempt, at: now)
+                                    responseNanos: run.state.timeoutNanos.response, attemptNanos: run.state.timeoutNanos.attempt,
+                                    at: now)
         loop.wakeUp(self, at: exchange.wakeUpAt)
         perform(action)
     }

@@ -224,4 +224,22 @@ import Testing
         let (r, _) = try Self.batch(proxy, #"{"requests":[{"service":"a"}]}"#)
         #expect(Self.parts(r).first?["status"] as? Int == 200)
     }
+
+    @Test("a part cut by the client's deadline is no failure of the instance: short deadlines never open its breaker")
+    func clientDeadlineIsNoVerdict() throws {
+        let a = try EchoUpstream(name: "a")
+        let proxy = try ProxyUnderTest(services: serviceYAML(name: "a", routes: ["/"], instances: [a.url], extra: """
+            circuit_breaker:
+              consecutive_failures: 2
+            """), extra: "multiplex: {}")
+        for _ in 0 ..< 5 {
+            let (r, _) = try Self.batch(proxy, #"{"timeout_ms":30,"requests":[{"service":"a","headers":{"X-Echo-Delay-Ms":"300"}}]}"#)
+            #expect(Self.code(Self.parts(r).first ?? [:]) == "upstream_timeout")
+        }
+        let stats = try ObservabilityTests.instanceStats(proxy, a.url)
+        #expect(stats?["state"] as? String == "healthy")
+        #expect((stats?["totals"] as? [String: Any])?["timeouts"] as? Int == 0)
+        let (ok, _) = try Self.batch(proxy, #"{"requests":[{"service":"a"}]}"#)
+        #expect(Self.parts(ok).first?["status"] as? Int == 200)
+    }
 }
