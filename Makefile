@@ -132,7 +132,7 @@ install: release
 
 # Robustness (docs/ROBUSTNESS.md). The short fault-injection tests run inside `make test`.
 SOAK_MINUTES ?= 10
-E2E_SUITES   := ProxyHTTPTests|ProxyErrorTests|ProxyBalancingTests|ObservabilityTests|OperationsTests|FaultInjectionTests|ReactionsTests|ReactionsDeliveryTests
+E2E_SUITES   := ProxyHTTPTests|ProxyErrorTests|ProxyBalancingTests|ObservabilityTests|OperationsTests|FaultInjectionTests|ReactionsTests|ReactionsDeliveryTests|BatchEndpointTests
 
 faults-long: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
