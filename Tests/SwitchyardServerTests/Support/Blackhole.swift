@@ -46,18 +46,3 @@ final class SharedFlag: @unchecked Sendable {
         set { lock.lock(); value = newValue; lock.unlock() }
     }
 }
-
-/// A listening TCP socket on 127.0.0.1 and a free port (the kernel's choice).
-func loopbackListener(backlog: Int32, flags: Int32 = 0) throws -> (fd: Int32, port: UInt16) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | flags, 0)
-    guard fd >= 0 else { throw TestError("socket failed") }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard bound == 0, listen(fd, backlog) == 0 else { Glibc.close(fd); throw TestError("bind/listen failed") }
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return (fd, UInt16(bigEndian: addr.sin_port))
-}
