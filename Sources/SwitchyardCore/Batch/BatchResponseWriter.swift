@@ -51,6 +51,24 @@ public enum BatchResponseWriter {
         w.endObject(into: &out)
     }
 
+    /// Appends a whole `200 OK` carrying `body` (a batch's answer from `write(_:into:)`): JSON,
+    /// `Content-Length`, the batch's `X-Request-Id`, and `Connection: close` when the connection
+    /// closes after it (`keep-alive` for an HTTP/1.0 client that keeps it).
+    public static func writeAnswer(_ body: UnsafeRawBufferPointer, requestID: UnsafeRawBufferPointer, keepAlive: Bool,
+                                   clientVersion: HTTPVersion, into out: inout ByteBuffer) {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+        out.write(decimal: body.count)
+        out.write("\r\nX-Request-Id: ")
+        out.write(requestID)
+        if !keepAlive {
+            out.write("\r\nConnection: close")
+        } else if clientVersion == .http10 {
+            out.write("\r\nConnection: keep-alive")
+        }
+        out.write("\r\n\r\n")
+        out.write(body)
+    }
+
     /// Appends a whole `400 Bad Request` for a refused batch: SPEC section 4's error body with the
     /// error's own code (`too_many_parts`, `duplicate_id`...) and message.
     public static func write(_ error: BatchRequestError, requestID: UnsafeRawBufferPointer, keepAlive: Bool,

@@ -20,13 +20,10 @@ final class PartCache: Sendable {
 
 extension BatchRun {
     /// A fresh cached answer for service part `index` (marked as a hit), or nil: then the part's key
-    /// is kept so that its answer is stored when it comes. A part with an `Authorization` header
-    /// never uses the cache (its answer may be for that caller only).
+    /// is kept so that its answer is stored when it comes (`BatchPartRules.cacheKey`: not for every part).
     func lookUp(part index: Int, service s: Int) -> BatchPartAnswer? {
         guard let cache = state.services[s].cache else { return nil }
-        let part = request.parts[index]
-        if part.headers.contains(where: { $0.name.lowercased() == "authorization" }) { return nil }
-        let key = ResponseCache<BatchPartAnswer>.Key(method: part.method, path: part.path, body: body(of: index))
+        guard let key = BatchPartRules.cacheKey(request.parts[index], body: body(of: index)) else { return nil }
         let now = loop.now
         if var hit = cache.entries.withLock({ $0.lookup(key, at: now) }) {
             cache.hits.add(1, ordering: .relaxed)
@@ -42,9 +39,7 @@ extension BatchRun {
     func store(_ answer: BatchPartAnswer, under key: ResponseCache<BatchPartAnswer>.Key, part index: Int, at now: Instant) {
         guard case .service(let name) = request.parts[index].target, let s = state.serviceIndex[name],
               let cache = state.services[s].cache else { return }
-        let cacheControl = answer.headers.filter { $0.name.lowercased() == "cache-control" }.map(\.value)
-        guard let lifetime = CacheLifetime.of(status: answer.status, cacheControl: cacheControl, configured: cache.config.ttl)
-        else { return }
+        guard let lifetime = BatchPartRules.cacheLifetime(of: answer, ttl: cache.config.ttl) else { return }
         cache.entries.withLock { $0.store(key, answer, expires: now + lifetime) }
         cache.stores.add(1, ordering: .relaxed)
     }

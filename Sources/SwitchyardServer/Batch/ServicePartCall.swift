@@ -174,14 +174,9 @@ final class ServicePartCall: EventHandler, BatchCall {
         guard let u = upstream else { return }
         status = u.responseHead.status
         headers = u.input.withReadableBytes { bytes in
-            u.responseHead.headers.compactMap { field -> BatchHeader? in
-                switch field.kind {
-                case .other, .contentType, .xRequestID:
-                    return BatchHeader(String(decoding: field.name.bytes(in: bytes), as: UTF8.self),
-                                       String(decoding: field.value.bytes(in: bytes), as: UTF8.self))
-                default:
-                    return nil
-                }
+            u.responseHead.headers.filter { BatchPartRules.keepsAnswerHeader($0.kind) }.map { field in
+                BatchHeader(String(decoding: field.name.bytes(in: bytes), as: UTF8.self),
+                            String(decoding: field.value.bytes(in: bytes), as: UTF8.self))
             }
         }
         reader = ResponseBodyReader(framing: u.responseHead.framing, maxBody: run.maxPartBody)
@@ -206,8 +201,7 @@ final class ServicePartCall: EventHandler, BatchCall {
         case .tooLarge:
             // Not the instance's fault: the attempt ends without a verdict, the connection closes.
             if let e = exchange.abandon() { release(e) }
-            finish(.error(BatchPartError(code: "upstream_unavailable",
-                                         message: "the answer is over \(run.maxPartBody) bytes (multiplex.max_body)")))
+            finish(.error(.answerTooLarge(maxBody: run.maxPartBody)))
         case .malformed:
             apply(exchange.responseBroken(clientSawBytes: false))
         }

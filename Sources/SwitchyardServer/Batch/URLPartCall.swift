@@ -114,8 +114,7 @@ final class URLPartCall: BatchCall {
             outcome = .answer(BatchPartAnswer(status: status, headers: headers, body: body.readableArray(),
                                               instance: origin))
         } else if overLimit {
-            outcome = .error(BatchPartError(code: "upstream_unavailable",
-                                            message: "the answer is over \(run.maxPartBody) bytes (multiplex.max_body)"))
+            outcome = .error(.answerTooLarge(maxBody: run.maxPartBody))
         } else if code == CURLE_OPERATION_TIMEDOUT {
             outcome = .error(BatchPartError(.upstreamTimeout))
         } else {
@@ -161,11 +160,7 @@ final class URLPartCall: BatchCall {
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = String(text[..<colon])
         let value = text[text.index(after: colon)...].trimmingCharacters(in: " \t")
-        let kind = name.utf8.withContiguousStorageIfAvailable { HeaderKind.classify(UnsafeRawBufferPointer($0)) } ?? .other
-        switch kind {
-        case .other, .contentType, .xRequestID: headers.append(BatchHeader(name, value))
-        default: break
-        }
+        if BatchPartRules.keepsAnswerHeader(named: name) { headers.append(BatchHeader(name, value)) }
     }
 
     // MARK: Ending

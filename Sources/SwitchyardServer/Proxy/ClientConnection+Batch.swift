@@ -36,12 +36,12 @@ extension ClientConnection {
         loop.callAtTurnEnd(run)   // its stack is below us: it goes at the end of the turn
         if context.draining { keepAlive = false }
         let before = output.readableCount
-        output.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
-        output.write(decimal: body.readableCount)
-        output.write("\r\nX-Request-Id: ")
-        output.write(requestID)
-        output.write(keepAlive ? (head.version == .http10 ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\n\r\n") : "\r\nConnection: close\r\n\r\n")
-        body.withReadableBytes { output.write($0) }
+        let keep = keepAlive, version = head.version
+        body.withReadableBytes { b in
+            requestID.withUnsafeBytes { rid in
+                BatchResponseWriter.writeAnswer(b, requestID: rid, keepAlive: keep, clientVersion: version, into: &output)
+            }
+        }
         bytesOut += output.readableCount - before
         logAccess(status: 200, error: nil)
         finishRequest()

@@ -27,6 +27,7 @@ import Testing
 
     @Test("multiplex mistakes are named with their path", arguments: [
         (["max_part": "5"] as Y, "multiplex.max_part: unknown key `max_part`; did you mean `max_parts`?"),
+        (["ca_file": "certs/ca.pem"] as Y, "multiplex.ca_file: `certs/ca.pem` must be an absolute path"),
         (["max_parts": "0"] as Y, "multiplex.max_parts: 0 is out of range; must be between 1 and 1000"),
         (["path": "_multiplex"] as Y, "multiplex.path: `_multiplex` must be a path starting with `/` (no `?`, `#`, `*` or spaces)"),
         (["max_timeout": "1s", "default_timeout": "2s"] as Y,
