@@ -43,13 +43,21 @@ public struct ReactionDispatcher: Sendable {
     }
 
     /// The decisions of every reaction in scope for `event`, in configuration order.
-    public mutating func dispatch(_ event: ReactionEvent, at now: Instant) -> [Decision] {
+    /// `running` says how many runs of a reaction are still going (`ReactionLedger.running`): an
+    /// `exec` reaction at its `max_running` is skipped rather than queued (a queue behind a hung
+    /// program would deliver stale alerts).
+    public mutating func dispatch(_ event: ReactionEvent, at now: Instant, running: (ReactionID) -> Int = { _ in 0 })
+        -> [Decision] {
         var out: [Decision] = []
         for i in entries.indices {
             if let service = entries[i].id.service, service != event.service { continue }
             switch entries[i].gate.decide(event, at: now) {
             case .run:
-                out.append(.run(reaction: i, event: event))
+                if case .exec(_, _, let maxRunning) = entries[i].config.action, running(entries[i].id) >= maxRunning {
+                    out.append(.skipped(reaction: i, event: event, detail: "max_running \(maxRunning) reached"))
+                } else {
+                    out.append(.run(reaction: i, event: event))
+                }
             case .suppressed(let until):
                 let seconds = (until.nanoseconds(since: now) + 999_999_999) / 1_000_000_000
                 out.append(.skipped(reaction: i, event: event,

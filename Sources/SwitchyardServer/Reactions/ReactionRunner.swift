@@ -35,7 +35,7 @@ final class ReactionRunner {
 
     /// Runs the reactions `event` calls for.
     func handle(_ event: ReactionEvent) {
-        for decision in dispatcher.dispatch(event, at: loop.now) {
+        for decision in dispatcher.dispatch(event, at: loop.now, running: { [ledger] in ledger.running($0) }) {
             switch decision {
             case let .run(i, e):
                 run(dispatcher.entries[i], e)
@@ -72,11 +72,7 @@ final class ReactionRunner {
             }
             ledger.started(entry.id)
             delivery.start()
-        case let .exec(command, timeout, maxRunning):
-            guard ledger.running(entry.id) < maxRunning else {
-                return record(ReactionOutcome(outcome: .skipped, detail: "max_running \(maxRunning) reached"), entry, event,
-                              wasRunning: false)
-            }
+        case let .exec(command, timeout, _):
             do {
                 _ = try ExecRun(loop: loop, command: command, environment: event.environment, timeout: timeout) { [unowned self] outcome, output in
                     logOutput(output, of: entry, failed: outcome.outcome == .failed)

@@ -28,6 +28,18 @@ import Testing
         #expect(d.entries.map(\.id) == [ReactionID(service: nil, name: "g"), ReactionID(service: "orders", name: "o")])
     }
 
+    @Test("an exec reaction at max_running is skipped, not queued; below it, it runs")
+    func maxRunning() {
+        let exec = ReactionConfig(name: "x", on: [.instanceDown],
+                                  action: .exec(command: ["/bin/true"], timeout: .seconds(1), maxRunning: 2))
+        var d = ReactionDispatcher(config(global: [exec, ReactionConfig(name: "l", on: [.instanceDown], action: .log)]))
+        let down = event(.instanceDown)
+        #expect(d.dispatch(down, at: t0, running: { $0.name == "x" ? 1 : 9 })
+            == [.run(reaction: 0, event: down), .run(reaction: 1, event: down)])
+        #expect(d.dispatch(down, at: t0, running: { _ in 2 })
+            == [.skipped(reaction: 0, event: down, detail: "max_running 2 reached"), .run(reaction: 1, event: down)])
+    }
+
     @Test("every turns a repeat into a skip that says when the next run is allowed")
     func every() {
         var d = ReactionDispatcher(config(global: [ReactionConfig(name: "g", on: [.instanceDown, .instanceUp], every: .seconds(60), action: .log)]))
